@@ -1,0 +1,1 @@
+//! newsgraph: news articles in, one typed knowledge graph out.
