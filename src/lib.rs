@@ -1,1 +1,11 @@
 //! newsgraph: news articles in, one typed knowledge graph out.
+//!
+//! The pipeline runs one module per stage, each with a typed input and output:
+//! [`read`] → [`clean`] → [`segment`] → [`tag`] → [`entities`] → [`coref`] →
+//! [`relations`] → [`merge`] → [`export`] / [`query`].
+
+pub mod export;
+pub mod graph;
+pub mod ontology;
+pub mod pipeline;
+pub mod query;
