@@ -4,8 +4,12 @@
 //! [`read`] → [`clean`] → [`segment`] → [`tag`] → [`entities`] → [`coref`] →
 //! [`relations`] → [`merge`] → [`export`] / [`query`].
 
+pub mod clean;
+pub mod document;
 pub mod export;
 pub mod graph;
 pub mod ontology;
 pub mod pipeline;
+pub mod read;
+pub mod segment;
 pub mod query;

@@ -1,0 +1,350 @@
+//! Segment: split the kept paragraphs into sentences and tokens, with byte
+//! offsets into the original text.
+//!
+//! Tokens follow the Penn/EWT conventions the models were trained on:
+//! punctuation apart, possessive `'s` and `n't` split off, abbreviations such as
+//! `U.S.`, `Mr.`, `D.`, `Sen.`, `Jan.` kept whole. Abbreviations do not end
+//! sentences, and a paragraph that breaks after an initial or title
+//! ("President D.\n\nTrump") or in mid-sentence is joined to the next one.
+
+use crate::document::{Sentence, Token};
+use std::ops::Range;
+
+/// Abbreviations (lower case, without the final period) that keep their period.
+const ABBREVIATIONS: [&str; 60] = [
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "cmdr",
+    "adm", "maj", "rev", "st", "jr", "sr", "pres", "supt", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "vs", "etc", "inc", "corp", "co", "ltd",
+    "llc", "ave", "dept", "univ", "mt", "ft", "fig", "approx", "est", "gov't", "assn", "bros", "u.s",
+    "e.g", "i.e", "a.m", "p.m", "messrs", "mme", "msgr",
+];
+
+/// Abbreviations after which a new sentence may start (they often end one).
+const SENTENCE_FINAL_ABBREVIATIONS: [&str; 6] = ["etc", "inc", "corp", "co", "ltd", "llc"];
+
+/// Words that start sentences: after an ambiguous abbreviation ("the U.S. The
+/// talks…") a capitalized word from this list starts a new sentence.
+const SENTENCE_STARTERS: [&str; 40] = [
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "at",
+    "this", "that", "these", "those", "there", "his", "her", "their", "its", "our", "as", "after",
+    "before", "when", "while", "if", "so", "yet", "still", "however", "meanwhile", "earlier", "later",
+    "now", "then",
+];
+
+/// Contractions split off the end of a word (matched lower-case, apostrophes normalized).
+const CLITICS: [&str; 8] = ["n't", "'s", "'re", "'ve", "'ll", "'d", "'m", "s'"];
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' | '`')
+}
+
+fn is_split_punct(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '"' | '\u{201c}' | '\u{201d}'
+            | '\u{2018}' | '\u{2014}' | '\u{2013}' | '\u{2026}' | '$' | '#' | '%' | '*' | '|' | '\u{2022}'
+            | '\u{2981}'
+    )
+}
+
+/// Whether a word with a final period is an abbreviation that keeps it.
+fn is_abbreviation(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    if w.is_empty() {
+        return false;
+    }
+    let lower = w.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    let chars: Vec<char> = w.chars().collect();
+    // Initials: "D.", "J."
+    if chars.len() == 1 && chars[0].is_alphabetic() {
+        return true;
+    }
+    // Dotted acronyms: "U.S", "D.C", "U.N", "a.m"
+    chars.len() >= 3
+        && chars.iter().enumerate().all(|(i, c)| if i % 2 == 1 { *c == '.' } else { c.is_alphabetic() })
+}
+
+/// Splits one whitespace-delimited chunk into token byte ranges (relative).
+fn split_chunk(chunk: &str, out: &mut Vec<Range<usize>>) {
+    let mut start = 0;
+    let mut end = chunk.len();
+    let mut tail: Vec<Range<usize>> = Vec::new();
+    // Leading punctuation and quotes.
+    while start < end {
+        let c = chunk[start..end].chars().next().unwrap_or(' ');
+        if is_split_punct(c) || is_quote(c) {
+            out.push(start..start + c.len_utf8());
+            start += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    // Trailing punctuation, quotes and periods.
+    loop {
+        if start >= end {
+            break;
+        }
+        let word = &chunk[start..end];
+        let c = word.chars().next_back().unwrap_or(' ');
+        if c == '.' {
+            // Ellipsis "..." stays one token.
+            if word.ends_with("...") && word.len() > 3 {
+                tail.push(end - 3..end);
+                end -= 3;
+                continue;
+            }
+            if is_abbreviation(word) || word == "." {
+                break;
+            }
+            tail.push(end - 1..end);
+            end -= 1;
+            continue;
+        }
+        if is_split_punct(c) || (is_quote(c) && c != '\'' && c != '\u{2019}') {
+            tail.push(end - c.len_utf8()..end);
+            end -= c.len_utf8();
+            continue;
+        }
+        if (c == '\'' || c == '\u{2019}') && word.chars().count() > 1 {
+            // A closing single quote, unless it is a plural possessive ("leaders'").
+            let before = word[..word.len() - c.len_utf8()].chars().next_back().unwrap_or(' ');
+            if before != 's' && before != 'S' {
+                tail.push(end - c.len_utf8()..end);
+                end -= c.len_utf8();
+                continue;
+            }
+        }
+        break;
+    }
+    // Internal dashes: "—" between words, and "--".
+    let mut pieces: Vec<Range<usize>> = Vec::new();
+    let mut s = start;
+    let core = &chunk[start..end];
+    for (i, c) in core.char_indices() {
+        let abs = start + i;
+        if matches!(c, '\u{2014}' | '\u{2013}' | '/' | '\u{2026}') && abs > s {
+            pieces.push(s..abs);
+            pieces.push(abs..abs + c.len_utf8());
+            s = abs + c.len_utf8();
+        } else if matches!(c, '\u{2014}' | '\u{2013}' | '\u{2026}') {
+            pieces.push(abs..abs + c.len_utf8());
+            s = abs + c.len_utf8();
+        }
+    }
+    if s < end {
+        pieces.push(s..end);
+    }
+    for piece in pieces {
+        split_clitics(chunk, piece, out);
+    }
+    out.extend(tail.into_iter().rev());
+}
+
+fn split_clitics(chunk: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let word = &chunk[r.clone()];
+    let norm: String = word.chars().map(|c| if c == '\u{2019}' { '\'' } else { c }).collect::<String>().to_lowercase();
+    for cl in CLITICS {
+        if norm.len() > cl.len() && norm.ends_with(cl) {
+            // Byte length of the clitic in the original (’ is 3 bytes).
+            let n_chars = cl.chars().count();
+            let split = word.char_indices().rev().nth(n_chars - 1).map_or(0, |(i, _)| i);
+            if split == 0 {
+                break;
+            }
+            if cl == "s'" {
+                // Plural possessive: "leaders'" → "leaders" "'".
+                let q = word.char_indices().next_back().map_or(0, |(i, _)| i);
+                out.push(r.start..r.start + q);
+                out.push(r.start + q..r.end);
+                return;
+            }
+            if cl == "n't" && norm == "can't" {
+                out.push(r.start..r.start + 2);
+                out.push(r.start + 2..r.end);
+                return;
+            }
+            out.push(r.start..r.start + split);
+            out.push(r.start + split..r.end);
+            return;
+        }
+    }
+    out.push(r);
+}
+
+/// Tokenizes one paragraph (byte range of `text`) into absolute token ranges.
+pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let para = &text[range.clone()];
+    let mut out = Vec::new();
+    let mut rel = Vec::new();
+    let mut chunk_start = None;
+    for (i, c) in para.char_indices().chain(std::iter::once((para.len(), ' '))) {
+        if c.is_whitespace() {
+            if let Some(s) = chunk_start.take() {
+                rel.clear();
+                split_chunk(&para[s..i], &mut rel);
+                out.extend(rel.iter().map(|r| range.start + s + r.start..range.start + s + r.end));
+            }
+        } else if chunk_start.is_none() {
+            chunk_start = Some(i);
+        }
+    }
+    out
+}
+
+fn first_char(s: &str) -> char {
+    s.chars().next().unwrap_or(' ')
+}
+
+/// Whether a sentence ends after token `i` of `toks` (strings).
+fn ends_sentence(toks: &[&str], i: usize) -> bool {
+    let t = toks[i];
+    let next = toks.get(i + 1).copied();
+    let terminal = matches!(t, "." | "!" | "?" | "..." | "\u{2026}")
+        || (t.ends_with('.') && t.len() > 1 && is_abbreviation(t));
+    if !terminal {
+        return false;
+    }
+    let Some(mut n) = next else {
+        return true;
+    };
+    // Closing quotes and brackets belong to the sentence that ends.
+    let mut j = i + 1;
+    while matches!(n, "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]") {
+        j += 1;
+        match toks.get(j) {
+            Some(x) => n = x,
+            None => return false,
+        }
+    }
+    if j > i + 1 {
+        // The sentence ends after the quotes, not before them.
+        return false;
+    }
+    let starts_upper = first_char(n).is_uppercase() || first_char(n).is_ascii_digit() || is_quote(first_char(n));
+    if t.len() > 1 && t.ends_with('.') {
+        // An abbreviation: only a clear sentence start follows a final one.
+        let lower = t.trim_end_matches('.').to_lowercase();
+        let single_initial = t.chars().count() == 2;
+        if single_initial || !starts_upper {
+            return false;
+        }
+        return SENTENCE_FINAL_ABBREVIATIONS.contains(&lower.as_str())
+            || SENTENCE_STARTERS.contains(&n.to_lowercase().as_str());
+    }
+    starts_upper || matches!(n, "-" | "\u{2014}" | "(")
+}
+
+/// Whether the closing quote tokens after position `i` end the sentence.
+fn ends_after_quotes(toks: &[&str], i: usize) -> bool {
+    // i is a closing quote; a terminal mark before it, and a capital after.
+    let mut k = i;
+    while k > 0 && matches!(toks[k], "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]") {
+        k -= 1;
+    }
+    if !matches!(toks[k], "." | "!" | "?" | "\u{2026}") {
+        return false;
+    }
+    match toks.get(i + 1) {
+        None => true,
+        Some(n) => first_char(n).is_uppercase() || is_quote(first_char(n)),
+    }
+}
+
+/// Whether a paragraph break between two paragraphs falls inside a sentence.
+fn joins_next(last: &str, next_first: &str) -> bool {
+    let ends_open = !matches!(last, "." | "!" | "?" | "\"" | "\u{201d}" | ":" | "\u{2026}" | ")");
+    let abbrev = last.len() > 1 && last.ends_with('.') && is_abbreviation(last);
+    let lower_next = first_char(next_first).is_lowercase();
+    (abbrev && (lower_next || last.chars().count() == 2 || is_title_abbrev(last)))
+        || (ends_open && lower_next && !last.ends_with(':'))
+}
+
+fn is_title_abbrev(t: &str) -> bool {
+    matches!(
+        t.trim_end_matches('.').to_lowercase().as_str(),
+        "mr" | "mrs" | "ms" | "dr" | "sen" | "rep" | "gov" | "gen" | "st" | "prof" | "pres"
+    )
+}
+
+/// Splits the kept paragraphs of `text` into sentences of tokens.
+pub fn segment(text: &str, kept: &[Range<usize>]) -> Vec<Sentence> {
+    let mut sentences = Vec::new();
+    let mut current: Vec<Range<usize>> = Vec::new();
+    let paras: Vec<Vec<Range<usize>>> = kept.iter().map(|r| tokenize(text, r.clone())).collect();
+    for (p, toks) in paras.iter().enumerate() {
+        let strs: Vec<&str> = toks.iter().map(|r| &text[r.clone()]).collect();
+        for (i, r) in toks.iter().enumerate() {
+            current.push(r.clone());
+            let is_closing_quote = matches!(strs[i], "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]");
+            let end = if is_closing_quote { ends_after_quotes(&strs, i) } else { ends_sentence(&strs, i) };
+            if end && i + 1 < toks.len() {
+                push_sentence(text, &mut current, &mut sentences);
+            }
+        }
+        let join = match (strs.last(), paras.get(p + 1).and_then(|n| n.first())) {
+            (Some(last), Some(next)) => joins_next(last, &text[next.clone()]),
+            _ => false,
+        };
+        if !join {
+            push_sentence(text, &mut current, &mut sentences);
+        }
+    }
+    push_sentence(text, &mut current, &mut sentences);
+    sentences
+}
+
+fn push_sentence(text: &str, current: &mut Vec<Range<usize>>, out: &mut Vec<Sentence>) {
+    if current.is_empty() {
+        return;
+    }
+    let span = current[0].start..current[current.len() - 1].end;
+    let tokens = current.drain(..).map(|r| Token::new(r.clone(), text[r].to_string())).collect();
+    out.push(Sentence { span, tokens });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Vec<String>> {
+        let kept = crate::clean::clean(text);
+        segment(text, &kept)
+            .into_iter()
+            .map(|s| s.tokens.into_iter().map(|t| t.form).collect())
+            .collect()
+    }
+
+    #[test]
+    fn splits_punctuation_and_clitics() {
+        assert_eq!(
+            words("Russia's envoy didn't go to the U.S. embassy, officials said."),
+            vec![vec!["Russia", "'s", "envoy", "did", "n't", "go", "to", "the", "U.S.", "embassy", ",", "officials", "said", "."]]
+        );
+        assert_eq!(words("“We can’t,” he said.")[0], vec!["“", "We", "ca", "n’t", ",", "”", "he", "said", "."]);
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        let s = words("Sen. Jane Roe met Mr. Doe on Jan. 5 in Washington, D.C. They talked. Then they left.");
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].last().unwrap(), "D.C.");
+        assert_eq!(s[1], vec!["They", "talked", "."]);
+    }
+
+    #[test]
+    fn joins_paragraphs_broken_inside_a_sentence() {
+        let s = words("It will follow the policy of President D.\n\nDoe, she said.\n\nThey agreed to let the U.S.\n\nto expand the site.");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0], vec!["It", "will", "follow", "the", "policy", "of", "President", "D.", "Doe", ",", "she", "said", "."]);
+    }
+
+    #[test]
+    fn quotes_close_sentences() {
+        let s = words("He said \"no.\" Then he left.");
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0], vec!["He", "said", "\"", "no", ".", "\""]);
+    }
+}
