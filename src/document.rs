@@ -77,8 +77,11 @@ pub struct Mention {
     pub span: Range<usize>,
     /// The surface text (whitespace normalized).
     pub text: String,
-    /// The name to resolve by (titles and articles stripped).
+    /// The name to resolve by (titles and articles stripped; the country for
+    /// demonyms and acting capitals).
     pub name: String,
+    /// A resolution key overriding the name (groups: `country|noun`).
+    pub key: String,
     /// Entity type.
     pub kind: EntityType,
     /// Set by coreference: the entity (index into [`Annotated::entities`]).
@@ -136,8 +139,23 @@ pub struct Annotated {
     pub mentions: Vec<Mention>,
     /// Entities after coreference.
     pub entities: Vec<LocalEntity>,
+    /// Standing facts stated by titles and appositions (mention indices).
+    pub facts: Vec<StandingFact>,
     /// Relations.
     pub relations: Vec<LocalRelation>,
+}
+
+/// A standing fact between two mentions ("Russian President X" → X leader_of Russia).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandingFact {
+    /// Mention index of the subject.
+    pub subject: usize,
+    /// `leader_of` or `member_of`.
+    pub relation: &'static str,
+    /// Mention index of the object.
+    pub object: usize,
+    /// The title words.
+    pub trigger: String,
 }
 
 impl Annotated {

@@ -6,7 +6,9 @@
 
 pub mod clean;
 pub mod document;
+pub mod entities;
 pub mod export;
+pub mod gazetteer;
 pub mod graph;
 pub mod ontology;
 pub mod pipeline;

@@ -1,0 +1,526 @@
+//! Entities: find the mentions of named entities and of unnamed groups in each
+//! sentence, and the standing facts that titles state ("Russian Foreign
+//! Minister Sergey Lavrov" → Lavrov member_of Russia).
+//!
+//! Sources, in order of trust: the gazetteer (countries, capitals, demonyms,
+//! places, well-known organizations), title patterns, and capitalized name
+//! runs typed by their head word.
+
+use crate::document::{Annotated, Mention, StandingFact};
+use crate::gazetteer::{norm_token, Entry, Gazetteer, Role};
+use crate::ontology::EntityType;
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+const GROUP_NOUNS: &str = include_str!("../data/gazetteer/groups.txt");
+const COMMON_WORDS: &str = include_str!("../data/lexicon/common_words.txt");
+
+fn common_words() -> &'static HashSet<&'static str> {
+    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    S.get_or_init(|| COMMON_WORDS.lines().filter(|l| !l.starts_with('#')).map(str::trim).collect())
+}
+
+fn group_nouns() -> &'static HashSet<String> {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        GROUP_NOUNS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| l.trim().to_lowercase())
+            .collect()
+    })
+}
+
+/// Head words that make a capitalized name an organization.
+const ORG_HEADS: [&str; 48] = [
+    "ministry", "department", "agency", "bureau", "council", "committee", "commission", "congress",
+    "senate", "parliament", "duma", "party", "union", "organization", "organisation", "nations",
+    "bank", "fund", "court", "university", "college", "institute", "foundation", "times", "post",
+    "news", "journal", "press", "network", "inc", "inc.", "corp", "corp.", "company", "group",
+    "army", "navy", "force", "guard", "police", "service", "administration", "alliance",
+    "association", "office", "tribune", "herald", "channel",
+];
+
+/// Head words that make a capitalized name a facility.
+const FACILITY_HEADS: [&str; 14] = [
+    "embassy", "consulate", "compound", "compounds", "base", "airport", "palace", "building",
+    "tower", "prison", "port", "plant", "bridge", "stadium",
+];
+
+/// Head words that make a capitalized name an event.
+const EVENT_HEADS: [&str; 12] = [
+    "summit", "war", "election", "elections", "games", "olympics", "cup", "conference", "forum",
+    "crisis", "revolution", "referendum",
+];
+
+/// Lower-case words that may join the words of one name ("Ministry of Foreign Affairs").
+const NAME_CONNECTORS: [&str; 12] = ["of", "for", "the", "de", "al", "bin", "von", "van", "la", "del", "da", "&"];
+
+/// Capitalized words that are not names at the start of a sentence or alone.
+const NOT_NAMES: [&str; 96] = [
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "or", "in", "on",
+    "at", "to", "for", "of", "by", "with", "from", "this", "that", "these", "those", "there",
+    "his", "her", "their", "its", "our", "my", "your", "as", "after", "before", "when", "while",
+    "if", "so", "yet", "still", "however", "meanwhile", "earlier", "later", "now", "then", "what",
+    "who", "why", "how", "where", "which", "one", "two", "three", "some", "many", "most", "all",
+    "no", "not", "during", "since", "although", "though", "because", "despite", "according",
+    "amid", "under", "over", "also", "even", "last", "next", "first", "both", "each", "every",
+    "another", "other", "such", "here", "today", "yesterday", "tomorrow", "mr.", "mrs.", "ms.",
+    "dr.", "great", "new", "former",
+];
+
+/// Day and month names: capitalized, never entities.
+const CALENDAR: [&str; 19] = [
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+];
+
+/// Honorifics that mark the next name as a person.
+const HONORIFICS: [&str; 8] = ["mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr"];
+
+/// Nouns that, after a country or demonym, stand for the country's state.
+const STATE_NOUNS: [&str; 8] = [
+    "government", "state", "administration", "leadership", "regime", "authorities", "federation", "side",
+];
+
+/// Prepositions after which a capital is the city, not the government.
+const PLACE_PREPOSITIONS: [&str; 12] = ["in", "at", "to", "from", "near", "into", "outside", "around", "across", "of", "via", "toward"];
+
+fn is_cap(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_acronym(t: &str) -> bool {
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// Whether a sentence is a title-case headline (most words capitalized, no
+/// final stop), where capitalization says nothing about names.
+fn is_headline(words: &[&str]) -> bool {
+    let alpha: Vec<&&str> = words.iter().filter(|w| w.len() > 3 && w.chars().next().is_some_and(char::is_alphabetic)).collect();
+    let caps = alpha.iter().filter(|w| is_cap(w)).count();
+    let stops = words.last().is_some_and(|w| matches!(*w, "." | "!" | "?" | "\"" | "\u{201d}"));
+    let all_caps = words.iter().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).all(|w| is_cap(w));
+    alpha.len() >= 3 && ((!stops && caps * 10 >= alpha.len() * 7) || all_caps)
+}
+
+struct Ctx<'a> {
+    words: Vec<&'a str>,
+    lower: Vec<String>,
+    spans: Vec<Range<usize>>,
+    sentence: usize,
+    headline: bool,
+}
+
+impl Ctx<'_> {
+    fn text(&self, r: Range<usize>) -> String {
+        let mut s = String::new();
+        for (k, i) in r.clone().enumerate() {
+            // Keep the original spacing: no space before a clitic or closing mark.
+            let w = self.words[i];
+            if k > 0 && self.spans[i].start > self.spans[i - 1].end {
+                s.push(' ');
+            }
+            s.push_str(w);
+        }
+        s
+    }
+
+    fn mention(&self, r: Range<usize>, name: String, kind: EntityType) -> Mention {
+        Mention {
+            sentence: self.sentence,
+            span: self.spans[r.start].start..self.spans[r.end - 1].end,
+            text: self.text(r.clone()),
+            tokens: r,
+            key: String::new(),
+            name,
+            kind,
+            entity: None,
+            is_name: true,
+        }
+    }
+}
+
+/// Chooses the gazetteer entry that fits the context.
+fn pick(entries: &[Entry]) -> &Entry {
+    entries
+        .iter()
+        .find(|e| e.role == Role::Name)
+        .unwrap_or(&entries[0])
+}
+
+/// Finds the mentions and title facts of every sentence.
+pub fn detect(ann: &mut Annotated) {
+    let g = Gazetteer::get();
+    let mut mentions = Vec::new();
+    let mut facts = Vec::new();
+    for (si, s) in ann.sentences.iter().enumerate() {
+        let words: Vec<&str> = s.tokens.iter().map(|t| t.form.as_str()).collect();
+        let ctx = Ctx {
+            lower: words.iter().map(|w| norm_token(w)).collect(),
+            spans: s.tokens.iter().map(|t| t.span.clone()).collect(),
+            headline: is_headline(&words),
+            words,
+            sentence: si,
+        };
+        detect_sentence(g, &ctx, &mut mentions, &mut facts);
+    }
+    ann.mentions = mentions;
+    ann.facts = facts;
+}
+
+fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut Vec<StandingFact>) {
+    let n = c.words.len();
+    let base = out.len();
+    let mut i = 0;
+    while i < n {
+        // Groups: "35 suspected Russian spies", "U.S. intelligence agencies".
+        if let Some((end, m, country)) = group_at(g, c, i) {
+            let gi = out.len();
+            out.push(m);
+            if let Some(cm) = country {
+                let ci = out.len();
+                out.push(cm);
+                facts.push(StandingFact { subject: gi, relation: "member_of", object: ci, trigger: String::new() });
+            }
+            i = end;
+            continue;
+        }
+        if let Some((len, entries)) = g.longest_match(&c.words, i) {
+            let e = pick(entries);
+            let end = i + len;
+            let next = c.lower.get(end).map(String::as_str);
+            match e.role {
+                Role::Demonym => {
+                    if next.is_some_and(|w| STATE_NOUNS.contains(&w)) {
+                        // "the Russian government" acts for the country.
+                        out.push(c.mention(i..end + 1, e.canonical.clone(), EntityType::Gpe));
+                        i = end + 1;
+                        continue;
+                    }
+                    // A bare adjective ("Russian media") is not a mention by itself;
+                    // title patterns pick it up as an affiliation.
+                    i = end;
+                    continue;
+                }
+                Role::Capital => {
+                    let prev = i.checked_sub(1).map(|p| c.lower[p].as_str());
+                    let seat = !c.words[i..end].iter().any(|w| g.lookup(w).iter().any(|x| x.kind == EntityType::Gpe && x.role == Role::Name && x.country.is_some()));
+                    let as_place = prev.is_some_and(|p| PLACE_PREPOSITIONS.contains(&p))
+                        && !matches!(c.lower[i].as_str(), "kremlin" | "white")
+                        && seat;
+                    if as_place {
+                        out.push(c.mention(i..end, c.text(i..end), EntityType::Gpe));
+                    } else {
+                        out.push(c.mention(i..end, e.canonical.clone(), EntityType::Gpe));
+                    }
+                    i = end;
+                    continue;
+                }
+                Role::Name => {
+                    // "Russia's Ministry of Foreign Affairs" is the ministry, handled by the run below.
+                    if e.kind == EntityType::Gpe && next.is_some_and(|w| STATE_NOUNS.contains(&w)) && c.lower.get(end) != Some(&"state".to_string()) {
+                        out.push(c.mention(i..end + 1, e.canonical.clone(), EntityType::Gpe));
+                        i = end + 1;
+                        continue;
+                    }
+                    // A longer capitalized run wins ("New York Times" over "New York").
+                    let run_end = name_run_end(c, i);
+                    if run_end <= end || e.kind != EntityType::Gpe || c.headline {
+                        out.push(c.mention(i..end, e.canonical.clone(), e.kind));
+                        i = end;
+                        continue;
+                    }
+                }
+            }
+        }
+        if is_cap(c.words[i]) && !c.headline {
+            let end = name_run_end(c, i);
+            if end > i {
+                if let Some(m) = typed_run(g, c, i, end) {
+                    let pi = out.len();
+                    let is_person = m.kind == EntityType::Person;
+                    out.push(m);
+                    if is_person {
+                        title_fact(g, c, i, end, pi, out, facts);
+                    }
+                }
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    // Names after "X of": "President Moon of South Korea".
+    let _ = base;
+}
+
+/// The end of the capitalized name run starting at `i` (== i when none).
+fn name_run_end(c: &Ctx, i: usize) -> usize {
+    let n = c.words.len();
+    let first = c.lower[i].as_str();
+    let sentence_start = i == 0 || matches!(c.words[i - 1], "\"" | "\u{201c}" | "(" | "'" | "\u{2018}" | ":" | "\u{2014}");
+    if NOT_NAMES.contains(&first) && (sentence_start || !first.ends_with('.')) && !HONORIFICS.contains(&first) {
+        return i;
+    }
+    if HONORIFICS.contains(&first) {
+        return i;
+    }
+    // "Talks were held…": a common word capitalized only because it starts the sentence.
+    if sentence_start && common_words().contains(first) && !ORG_HEADS.contains(&first) {
+        return i;
+    }
+    if CALENDAR.contains(&first) || c.words[i].chars().all(|ch| !ch.is_alphanumeric()) {
+        return i;
+    }
+    let mut end = i;
+    let mut k = i;
+    while k < n {
+        let w = c.words[k];
+        if is_cap(w) && !CALENDAR.contains(&c.lower[k].as_str()) && (k == i || !NOT_NAMES.contains(&c.lower[k].as_str()) || c.lower[k] == "new") {
+            // A title word inside a run ends the name before it ("Trump Secretary").
+            k += 1;
+            end = k;
+        } else if k > i && NAME_CONNECTORS.contains(&c.lower[k].as_str()) && k + 1 < n && is_cap(c.words[k + 1]) && run_has_org_head(c, i, k) {
+            k += 1;
+        } else if (w == "-" || w == "&") && k > i && k + 1 < n && is_cap(c.words[k + 1]) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Whether a run that reaches a connector can continue ("Ministry of …",
+/// "Office of the Director of …", "Bank of America").
+fn run_has_org_head(c: &Ctx, i: usize, k: usize) -> bool {
+    c.lower[i..k].iter().any(|w| ORG_HEADS.contains(&w.as_str()) || EVENT_HEADS.contains(&w.as_str()) || w == "director" || w == "secretary")
+        || (k + 2 < c.words.len() && c.lower[k] == "of" && ORG_HEADS.contains(&c.lower[k + 1].as_str()))
+}
+
+/// Types a capitalized run, stripping leading titles; `None` for non-names.
+fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention> {
+    let mut s = start;
+    // Strip title words inside the run: "Foreign Minister Sergey Lavrov".
+    let mut titled = false;
+    let mut k = s;
+    while k < end {
+        if let Some((ts, _)) = g.title_before(&c.lower, k + 1) {
+            if ts >= s && k + 1 < end {
+                s = k + 1;
+                titled = true;
+            }
+        }
+        k += 1;
+    }
+    // Strip a leading gazetteer affiliation before a title ("Kremlin spokesman" is lower case; "Russian President" is handled above).
+    if s >= end {
+        return None;
+    }
+    let words = &c.lower[s..end];
+    let head = words.last().map(String::as_str).unwrap_or("");
+    let honorific = s > 0 && HONORIFICS.contains(&c.lower[s - 1].as_str());
+    let title_before = g.title_before(&c.lower, s).is_some();
+    let text = c.text(s..end);
+    let kind = if let Some(e) = g.lookup(&text).first() {
+        e.kind
+    } else if FACILITY_HEADS.contains(&head) {
+        EntityType::Facility
+    } else if EVENT_HEADS.contains(&head) || (head == "assembly" && words.len() > 1) {
+        EntityType::Event
+    } else if ORG_HEADS.contains(&head) || words.iter().any(|w| w == "ministry" || w == "department" || w == "office" || w == "committee") {
+        EntityType::Org
+    } else if honorific || titled || title_before {
+        EntityType::Person
+    } else if end - s == 1 && is_acronym(c.words[s]) {
+        EntityType::Org
+    } else {
+        EntityType::Person
+    };
+    // A lone capitalized common word at the start of a sentence is not a name.
+    if end - s == 1 && (s == 0 || !c.words[s - 1].chars().any(char::is_alphanumeric)) && kind == EntityType::Person && !honorific && !title_before && c.lower[s].len() < 3 {
+        return None;
+    }
+    let name = if kind == EntityType::Person { text.clone() } else { strip_the(&text) };
+    Some(c.mention(s..end, name, kind))
+}
+
+fn strip_the(s: &str) -> String {
+    s.strip_prefix("The ").map(String::from).unwrap_or_else(|| s.to_string())
+}
+
+/// A title before (or an apposition after) a person gives a standing fact.
+fn title_fact(g: &Gazetteer, c: &Ctx, name_start: usize, name_end: usize, person: usize, out: &mut Vec<Mention>, facts: &mut Vec<StandingFact>) {
+    let mut s = name_start;
+    while s > 0 && is_cap(c.words[s - 1]) && g.title_before(&c.lower, s).is_none() {
+        break;
+    }
+    // The title may be inside the run ("Foreign Minister Sergey Lavrov"): find the name start.
+    let person_start = out[person].tokens.start;
+    s = s.min(person_start);
+    let Some((ts, title)) = g.title_before(&c.lower, person_start) else {
+        return;
+    };
+    let _ = name_end;
+    // Skip lower-case modifiers between an affiliation and the title
+    // ("White House economic adviser", "Indiana University international relations professor").
+    let mut a_end = ts;
+    let mut skipped = 0;
+    while a_end > 0 && skipped < 3 && !is_cap(c.words[a_end - 1]) && c.words[a_end - 1].chars().all(|ch| ch.is_alphabetic() || ch == '-') && !NOT_NAMES.contains(&c.lower[a_end - 1].as_str()) {
+        a_end -= 1;
+        skipped += 1;
+    }
+    if a_end > 0 && (c.lower[a_end - 1] == "'s") {
+        a_end -= 1;
+    }
+    let aff = affiliation_ending_at(g, c, a_end).or_else(|| if skipped > 0 { affiliation_ending_at(g, c, ts) } else { None });
+    let trigger = c.text(ts..person_start);
+    match aff {
+        Some(m) => {
+            let ai = out.len();
+            out.push(m);
+            facts.push(StandingFact { subject: person, relation: title.relation, object: ai, trigger });
+        }
+        None => {
+            if let Some(def) = &title.default_affiliation {
+                let mut m = c.mention(ts..person_start, def.clone(), EntityType::Gpe);
+                m.is_name = false;
+                let ai = out.len();
+                out.push(m);
+                facts.push(StandingFact { subject: person, relation: title.relation, object: ai, trigger });
+            }
+        }
+    }
+}
+
+/// A country, demonym, organization or seat of government ending at token `end`.
+fn affiliation_ending_at(g: &Gazetteer, c: &Ctx, end: usize) -> Option<Mention> {
+    for start in (end.saturating_sub(6)..end).rev() {
+        if let Some((len, entries)) = g.longest_match(&c.words, start) {
+            if start + len == end {
+                let e = pick(entries);
+                let kind = e.kind;
+                return Some(c.mention(start..end, e.canonical.clone(), kind));
+            }
+        }
+    }
+    // A capitalized organization name: "Fox News anchor", "Indiana University professor".
+    if end > 0 && is_cap(c.words[end - 1]) {
+        let mut s = end - 1;
+        while s > 0 && is_cap(c.words[s - 1]) {
+            s -= 1;
+        }
+        let head = c.lower[end - 1].as_str();
+        if ORG_HEADS.contains(&head) || (end - s == 1 && is_acronym(c.words[s])) {
+            let text = c.text(s..end);
+            return Some(c.mention(s..end, strip_the(&text), EntityType::Org));
+        }
+    }
+    None
+}
+
+/// A group mention starting at `i`: [number] [modifiers] qualifier [modifiers] group-noun.
+fn group_at(g: &Gazetteer, c: &Ctx, i: usize) -> Option<(usize, Mention, Option<Mention>)> {
+    let n = c.words.len();
+    let mut k = i;
+    if c.words[k].chars().all(|ch| ch.is_ascii_digit() || ch == ',') {
+        k += 1;
+    }
+    while k < n && matches!(c.lower[k].as_str(), "suspected" | "senior" | "top" | "former" | "alleged" | "some" | "other" | "leading") {
+        k += 1;
+    }
+    let q_start = k;
+    let (qlen, entries) = g.longest_match(&c.words, k)?;
+    let e = pick(entries);
+    if !(e.kind == EntityType::Gpe || e.kind == EntityType::Org) {
+        return None;
+    }
+    k += qlen;
+    let q_end = k;
+    let mut m = 0;
+    while k < n && m < 2 && !group_nouns().contains(&c.lower[k]) && c.words[k].chars().all(char::is_alphabetic) && !is_cap(c.words[k]) {
+        k += 1;
+        m += 1;
+    }
+    if k >= n || !group_nouns().contains(&c.lower[k]) {
+        return None;
+    }
+    // "intelligence agencies": take the longer noun phrase.
+    if k + 1 < n && group_nouns().contains(&c.lower[k + 1]) {
+        k += 1;
+    }
+    let end = k + 1;
+    let country = e.country.clone().unwrap_or_else(|| e.canonical.clone());
+    let label = c.text(q_start..end);
+    let mut gm = c.mention(i..end, label, EntityType::Group);
+    gm.key = format!("{}|{}", crate::graph::slug(&country), c.lower[q_end..end].join(" "));
+    let cm = c.mention(q_start..q_end, e.canonical.clone(), e.kind);
+    Some((end, gm, Some(cm)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    fn run(text: &str) -> Annotated {
+        let mut ann = Annotated { doc: Document { text: text.into(), ..Default::default() }, ..Default::default() };
+        ann.kept = crate::clean::clean(text);
+        ann.sentences = crate::segment::segment(text, &ann.kept);
+        detect(&mut ann);
+        ann
+    }
+
+    fn names(a: &Annotated) -> Vec<(String, EntityType)> {
+        a.mentions.iter().map(|m| (m.name.clone(), m.kind)).collect()
+    }
+
+    #[test]
+    fn titles_give_persons_and_facts() {
+        let a = run("Italian Foreign Minister Marco Bellini met Sen. Jane Roe in Moscow.");
+        assert_eq!(
+            names(&a),
+            vec![
+                ("Marco Bellini".to_string(), EntityType::Person),
+                ("Italy".to_string(), EntityType::Gpe),
+                ("Jane Roe".to_string(), EntityType::Person),
+                ("United States".to_string(), EntityType::Gpe),
+                ("Moscow".to_string(), EntityType::Gpe),
+            ]
+        );
+        let f: Vec<(usize, &str, usize)> = a.facts.iter().map(|f| (f.subject, f.relation, f.object)).collect();
+        assert_eq!(f, vec![(0, "member_of", 1), (2, "member_of", 3)]);
+    }
+
+    #[test]
+    fn capitals_act_for_their_country_unless_a_place() {
+        let a = run("The Kremlin said Beijing would reply. Talks were held in Beijing.");
+        assert_eq!(
+            names(&a),
+            vec![("Russia".into(), EntityType::Gpe), ("China".into(), EntityType::Gpe), ("Beijing".into(), EntityType::Gpe)]
+        );
+    }
+
+    #[test]
+    fn groups_belong_to_their_country() {
+        let a = run("Officials said 12 suspected Canadian hackers and the U.S. intelligence agencies were named.");
+        assert_eq!(a.mentions[0].text, "12 suspected Canadian hackers");
+        assert_eq!(a.mentions[0].kind, EntityType::Group);
+        assert_eq!(a.mentions[0].key, "canada|hackers");
+        assert_eq!(a.mentions[2].key, "united-states|intelligence agencies");
+        assert_eq!(a.facts.len(), 2);
+    }
+
+    #[test]
+    fn organizations_by_head_word() {
+        let a = run("Spain's Ministry of Foreign Affairs and the Daily Planet Tribune spoke.");
+        assert_eq!(
+            names(&a),
+            vec![("Spain".into(), EntityType::Gpe), ("Ministry of Foreign Affairs".into(), EntityType::Org), ("Daily Planet Tribune".into(), EntityType::Org)]
+        );
+    }
+}
