@@ -309,8 +309,8 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
     let mut titled = false;
     let mut k = s;
     while k < end {
-        if let Some((ts, _)) = g.title_before(&c.lower, k + 1) {
-            if ts >= s && k + 1 < end {
+        if g.title_before(&c.lower, k + 1).is_some() {
+            if k + 1 < end {
                 s = k + 1;
                 titled = true;
             }

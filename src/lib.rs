@@ -5,6 +5,7 @@
 //! [`relations`] → [`merge`] → [`export`] / [`query`].
 
 pub mod clean;
+pub mod coref;
 pub mod document;
 pub mod entities;
 pub mod export;

@@ -1,0 +1,218 @@
+//! Coreference within an article: named mentions are grouped into entities
+//! (surname → full name, "Mr. X", spelling variants), and pronouns are
+//! resolved to the nearest compatible antecedent.
+
+use crate::document::{Annotated, LocalEntity, Mention};
+use crate::gazetteer::norm_token;
+use crate::ontology::EntityType;
+use std::collections::HashMap;
+
+/// A spelling-insensitive key for names: lower case, accents, dots, hyphens
+/// and apostrophes removed, and common transliteration endings folded
+/// (Sergei/Sergey, Dmitri/Dmitry, Yuri/Yury).
+pub fn match_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in name.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) || c == '.' || c == '\'' || c == '\u{2019}' {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            cur.extend(c.to_lowercase());
+        } else if !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    if words.first().is_some_and(|w| w == "the") && words.len() > 1 {
+        words.remove(0);
+    }
+    words
+        .into_iter()
+        .map(|w| {
+            if w.len() > 3 && (w.ends_with("ei") || w.ends_with("ey") || w.ends_with("ii") || w.ends_with("iy")) {
+                format!("{}y", &w[..w.len() - 2])
+            } else if w.len() > 4 && w.ends_with('i') && !w[..w.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']) {
+                format!("{}y", &w[..w.len() - 1])
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const MALE: [&str; 4] = ["he", "him", "his", "himself"];
+const FEMALE: [&str; 4] = ["she", "her", "hers", "herself"];
+const NEUTER: [&str; 2] = ["it", "its"];
+
+/// Groups the mentions of `ann` into entities and resolves pronouns.
+pub fn resolve(ann: &mut Annotated) {
+    let mut entities: Vec<LocalEntity> = Vec::new();
+    let mut by_key: HashMap<(EntityType, String), usize> = HashMap::new();
+    // Full person names first, so surnames find them wherever they appear.
+    let mut order: Vec<usize> = (0..ann.mentions.len()).collect();
+    order.sort_by_key(|&i| {
+        let m = &ann.mentions[i];
+        (m.kind != EntityType::Person || m.name.split_whitespace().count() < 2, i)
+    });
+    let mut persons: Vec<(Vec<String>, usize)> = Vec::new();
+    for i in order {
+        let m = &ann.mentions[i];
+        let key = if m.key.is_empty() { match_key(&m.name) } else { m.key.clone() };
+        if key.is_empty() {
+            continue;
+        }
+        let mut target = by_key.get(&(m.kind, key.clone())).copied();
+        if target.is_none() && m.kind == EntityType::Person {
+            let toks: Vec<String> = key.split(' ').map(String::from).collect();
+            // A surname or partial name: the full names that contain it.
+            let cands: Vec<usize> = persons
+                .iter()
+                .filter(|(full, _)| toks.len() < full.len() && toks.iter().all(|t| full.contains(t)))
+                .map(|(_, e)| *e)
+                .collect();
+            if let [only] = cands.as_slice() {
+                target = Some(*only);
+            } else if cands.len() > 1 {
+                // Several: the last name is the usual short form.
+                let last: Vec<usize> = persons
+                    .iter()
+                    .filter(|(full, _)| toks.len() == 1 && full.last() == toks.first())
+                    .map(|(_, e)| *e)
+                    .collect();
+                if let [only] = last.as_slice() {
+                    target = Some(*only);
+                }
+            }
+        }
+        let e = match target {
+            Some(e) => e,
+            None => {
+                let e = entities.len();
+                entities.push(LocalEntity { name: m.name.clone(), kind: m.kind, aliases: Vec::new(), mentions: 0 });
+                by_key.insert((m.kind, key.clone()), e);
+                if m.kind == EntityType::Person {
+                    persons.push((key.split(' ').map(String::from).collect(), e));
+                }
+                e
+            }
+        };
+        by_key.entry((m.kind, key)).or_insert(e);
+        ann.mentions[i].entity = Some(e);
+    }
+    // Canonical names: the fullest name; aliases: every surface form.
+    for m in &ann.mentions {
+        let Some(e) = m.entity else { continue };
+        let ent = &mut entities[e];
+        ent.mentions += 1;
+        if m.is_name {
+            if !ent.aliases.contains(&m.text) {
+                ent.aliases.push(m.text.clone());
+            }
+            if m.kind == EntityType::Person && m.name.split_whitespace().count() > ent.name.split_whitespace().count() {
+                ent.name = m.name.clone();
+            }
+        }
+    }
+    // Group labels: the surface without numbers and hedges ("Russian diplomats").
+    for m in &ann.mentions {
+        if m.kind == EntityType::Group {
+            if let Some(e) = m.entity {
+                let label = group_label(&m.name);
+                if label.len() > entities[e].name.len() || entities[e].name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    entities[e].name = label;
+                }
+            }
+        }
+    }
+    ann.entities = entities;
+    resolve_pronouns(ann);
+}
+
+/// "35 suspected Russian spies" → "Russian spies".
+fn group_label(text: &str) -> String {
+    text.split_whitespace()
+        .skip_while(|w| w.chars().all(|c| c.is_ascii_digit() || c == ',') || matches!(w.to_lowercase().as_str(), "suspected" | "alleged" | "some" | "other" | "former" | "senior" | "top" | "leading"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Adds pronoun mentions resolved to the nearest compatible preceding entity.
+fn resolve_pronouns(ann: &mut Annotated) {
+    let mut added = Vec::new();
+    for (si, s) in ann.sentences.iter().enumerate() {
+        for (ti, t) in s.tokens.iter().enumerate() {
+            let w = norm_token(&t.form);
+            let person = MALE.contains(&w.as_str()) || FEMALE.contains(&w.as_str());
+            let neuter = NEUTER.contains(&w.as_str());
+            if !person && !neuter {
+                continue;
+            }
+            // Nearest preceding mention of a compatible type, this sentence or the two before.
+            let ante = ann
+                .mentions
+                .iter()
+                .filter(|m| m.entity.is_some() && m.is_name)
+                .filter(|m| (m.sentence == si && m.tokens.end <= ti) || (m.sentence < si && m.sentence + 2 >= si))
+                .filter(|m| if person { m.kind == EntityType::Person } else { matches!(m.kind, EntityType::Gpe | EntityType::Org) })
+                .max_by_key(|m| (m.sentence, m.tokens.start));
+            if let Some(a) = ante {
+                added.push(Mention {
+                    sentence: si,
+                    tokens: ti..ti + 1,
+                    span: t.span.clone(),
+                    text: t.form.clone(),
+                    name: a.name.clone(),
+                    key: String::new(),
+                    kind: a.kind,
+                    entity: a.entity,
+                    is_name: false,
+                });
+            }
+        }
+    }
+    for m in &added {
+        if let Some(e) = m.entity {
+            ann.entities[e].mentions += 1;
+        }
+    }
+    ann.mentions.extend(added);
+    ann.mentions.sort_by_key(|m| (m.sentence, m.tokens.start, m.tokens.end));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    fn run(text: &str) -> Annotated {
+        let mut ann = Annotated { doc: Document { text: text.into(), ..Default::default() }, ..Default::default() };
+        ann.kept = crate::clean::clean(text);
+        ann.sentences = crate::segment::segment(text, &ann.kept);
+        crate::entities::detect(&mut ann);
+        resolve(&mut ann);
+        ann
+    }
+
+    #[test]
+    fn match_key_folds_spellings() {
+        assert_eq!(match_key("Sergei Lavrov"), match_key("Sergey Lavrov"));
+        assert_eq!(match_key("Sergei Lavrov"), "sergy lavrov");
+        assert_eq!(match_key("Dmitri Peskov"), match_key("Dmitry Peskov"));
+        assert_eq!(match_key("Kim Jong-un"), match_key("Kim Jong Un"));
+        assert_eq!(match_key("the U.S."), "us");
+    }
+
+    #[test]
+    fn surnames_and_pronouns_join_the_full_name() {
+        let a = run("Finance Minister Olga Petrova arrived. Petrova said she would stay. Mr. Ivanov left.");
+        let olga: Vec<&Mention> = a.mentions.iter().filter(|m| m.entity == a.mentions[0].entity).collect();
+        assert_eq!(olga.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), vec!["Olga Petrova", "Petrova", "she"]);
+        assert_eq!(a.entities[a.mentions[0].entity.unwrap()].name, "Olga Petrova");
+        assert!(a.entities.iter().any(|e| e.name == "Ivanov" && e.kind == EntityType::Person));
+    }
+}
