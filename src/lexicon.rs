@@ -1,0 +1,204 @@
+//! The trigger lexicon: which words state which relation. It is data
+//! (`data/lexicon/triggers.tsv`, embedded; `--lexicon FILE` replaces it), so
+//! users can add relation types and trigger words without recompiling.
+
+use anyhow::{bail, Context, Result};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How a trigger appears in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerKind {
+    /// A verb: its first word is inflected (expel, expels, expelled, expelling).
+    Verb,
+    /// A noun phrase: as written, or with a plural `-s`.
+    Noun,
+}
+
+/// One lexicon entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trigger {
+    /// The words after the first (lower case), which must follow it.
+    pub rest: Vec<String>,
+    /// The lemma or phrase as written in the lexicon.
+    pub lemma: String,
+    /// Relation type.
+    pub relation: String,
+    /// Verb or noun.
+    pub kind: TriggerKind,
+    /// Prepositions that introduce the object (empty: a direct object).
+    pub preps: Vec<String>,
+}
+
+/// The loaded lexicon, indexed by first word form.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    by_first: HashMap<String, Vec<usize>>,
+    /// The entries, in file order.
+    pub triggers: Vec<Trigger>,
+}
+
+const BUILTIN: &str = include_str!("../data/lexicon/triggers.tsv");
+
+/// Irregular verb forms (lemma → past and participle forms).
+const IRREGULAR: [(&str, &[&str]); 14] = [
+    ("meet", &["met"]),
+    ("speak", &["spoke", "spoken"]),
+    ("hold", &["held"]),
+    ("sit", &["sat"]),
+    ("strike", &["struck", "stricken"]),
+    ("shut", &["shut"]),
+    ("cut", &["cut"]),
+    ("break", &["broke", "broken"]),
+    ("tear", &["tore", "torn"]),
+    ("slap", &["slapped"]),
+    ("take", &["took", "taken"]),
+    ("lead", &["led"]),
+    ("sign", &["signed"]),
+    ("seek", &["sought"]),
+];
+
+/// The inflected forms of a verb lemma (regular rules plus irregulars).
+pub fn verb_forms(lemma: &str) -> Vec<String> {
+    let mut f = vec![lemma.to_string()];
+    let bytes = lemma.as_bytes();
+    let last = *bytes.last().unwrap_or(&b' ');
+    let vowel = |b: u8| b"aeiou".contains(&b);
+    let stem_e = lemma.strip_suffix('e');
+    if lemma.ends_with(['s', 'x', 'z', 'o']) || lemma.ends_with("sh") || lemma.ends_with("ch") {
+        f.push(format!("{lemma}es"));
+    } else if last == b'y' && bytes.len() > 1 && !vowel(bytes[bytes.len() - 2]) {
+        let stem = &lemma[..lemma.len() - 1];
+        f.push(format!("{stem}ies"));
+        f.push(format!("{stem}ied"));
+    } else {
+        f.push(format!("{lemma}s"));
+    }
+    match stem_e {
+        Some(stem) => {
+            f.push(format!("{lemma}d"));
+            f.push(format!("{stem}ing"));
+        }
+        None => {
+            f.push(format!("{lemma}ed"));
+            f.push(format!("{lemma}ing"));
+            // Doubling a final consonant: expel → expelled, ban → banned.
+            if bytes.len() >= 3 && !vowel(last) && !b"wxy".contains(&last) && vowel(bytes[bytes.len() - 2]) && !vowel(bytes[bytes.len() - 3]) {
+                f.push(format!("{lemma}{}ed", last as char));
+                f.push(format!("{lemma}{}ing", last as char));
+            }
+        }
+    }
+    if let Some((_, irr)) = IRREGULAR.iter().find(|(l, _)| *l == lemma) {
+        f.extend(irr.iter().map(|s| s.to_string()));
+    }
+    f
+}
+
+impl Lexicon {
+    /// The built-in lexicon.
+    pub fn builtin() -> Lexicon {
+        Lexicon::parse(BUILTIN, "built-in lexicon").expect("the built-in lexicon parses")
+    }
+
+    /// Reads a lexicon file (same format as `data/lexicon/triggers.tsv`).
+    pub fn load(path: &Path) -> Result<Lexicon> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read lexicon {}", path.display()))?;
+        Lexicon::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses lexicon text: `word<TAB>relation<TAB>verb|noun|phrase<TAB>preps`.
+    pub fn parse(text: &str, name: &str) -> Result<Lexicon> {
+        let mut lex = Lexicon::default();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+            if cols.len() < 3 || cols[0].is_empty() || cols[1].is_empty() {
+                bail!("{name}:{}: expected 'word<TAB>relation<TAB>verb|noun|phrase[<TAB>prepositions]'", i + 1);
+            }
+            let kind = match cols[2] {
+                "verb" | "phrase" => TriggerKind::Verb,
+                "noun" => TriggerKind::Noun,
+                other => bail!("{name}:{}: unknown kind '{other}' (verb, noun or phrase)", i + 1),
+            };
+            let words: Vec<String> = cols[0].split_whitespace().map(str::to_lowercase).collect();
+            let preps = cols
+                .get(3)
+                .map(|p| p.split(';').map(str::trim).filter(|s| !s.is_empty() && *s != "-").map(String::from).collect())
+                .unwrap_or_default();
+            let idx = lex.triggers.len();
+            lex.triggers.push(Trigger {
+                rest: words[1..].to_vec(),
+                lemma: cols[0].to_lowercase(),
+                relation: cols[1].to_string(),
+                kind,
+                preps,
+            });
+            let firsts = match kind {
+                TriggerKind::Verb => verb_forms(&words[0]),
+                TriggerKind::Noun if words.len() == 1 => vec![words[0].clone(), format!("{}s", words[0])],
+                TriggerKind::Noun => vec![words[0].clone()],
+            };
+            for f in firsts {
+                let v = lex.by_first.entry(f).or_default();
+                if !v.contains(&idx) {
+                    v.push(idx);
+                }
+            }
+        }
+        Ok(lex)
+    }
+
+    /// The longest trigger starting at token `i` of the lower-cased tokens:
+    /// (entry, number of tokens).
+    pub fn match_at(&self, lower: &[String], i: usize) -> Option<(&Trigger, usize)> {
+        let cands = self.by_first.get(&lower[i])?;
+        let mut best: Option<(&Trigger, usize)> = None;
+        for &c in cands {
+            let t = &self.triggers[c];
+            let n = 1 + t.rest.len();
+            if i + n > lower.len() {
+                continue;
+            }
+            let ok = t.rest.iter().enumerate().all(|(k, w)| {
+                let tok = &lower[i + 1 + k];
+                tok == w || (k + 1 == t.rest.len() && t.kind == TriggerKind::Noun && *tok == format!("{w}s"))
+            });
+            if ok && best.is_none_or(|(_, bn)| n > bn) {
+                best = Some((t, n));
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verb_forms_cover_regular_and_irregular() {
+        assert!(verb_forms("expel").contains(&"expelled".to_string()));
+        assert!(verb_forms("meet").contains(&"met".to_string()));
+        assert!(verb_forms("occupy").contains(&"occupied".to_string()));
+        assert!(verb_forms("praise").contains(&"praising".to_string()));
+    }
+
+    #[test]
+    fn longest_phrase_wins() {
+        let lex = Lexicon::builtin();
+        let lower: Vec<String> = ["they", "called", "on", "him"].iter().map(|s| s.to_string()).collect();
+        let (t, n) = lex.match_at(&lower, 1).unwrap();
+        assert_eq!((t.relation.as_str(), n), ("demanded", 2));
+        let lower: Vec<String> = ["sanctions", "against"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(lex.match_at(&lower, 0).unwrap().0.relation, "sanctioned");
+    }
+
+    #[test]
+    fn bad_lines_are_reported_with_their_number() {
+        let err = Lexicon::parse("# c\nexpel\texpelled\tadverb\n", "x.tsv").unwrap_err();
+        assert_eq!(err.to_string(), "x.tsv:2: unknown kind 'adverb' (verb, noun or phrase)");
+    }
+}
