@@ -93,7 +93,7 @@ pub fn resolve(ann: &mut Annotated) {
             Some(e) => e,
             None => {
                 let e = entities.len();
-                entities.push(LocalEntity { name: m.name.clone(), kind: m.kind, aliases: Vec::new(), mentions: 0 });
+                entities.push(LocalEntity { name: m.name.clone(), key: key.clone(), kind: m.kind, aliases: Vec::new(), mentions: 0 });
                 by_key.insert((m.kind, key.clone()), e);
                 if m.kind == EntityType::Person {
                     persons.push((key.split(' ').map(String::from).collect(), e));

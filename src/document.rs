@@ -95,6 +95,8 @@ pub struct Mention {
 pub struct LocalEntity {
     /// Canonical name (the fullest proper name seen).
     pub name: String,
+    /// The resolution key shared by all spellings of the name.
+    pub key: String,
     /// Entity type.
     pub kind: EntityType,
     /// Surface forms of its named mentions.

@@ -1,14 +1,179 @@
 //! The build pipeline: read → clean → segment → tag → entities → coref →
 //! relations → merge → export.
+//!
+//! Documents are streamed in batches; each batch is processed in parallel
+//! (rayon) and merged in input order, so the output does not depend on the
+//! thread count and memory does not grow with the number of articles beyond
+//! the graph itself.
 
-use anyhow::Result;
+use crate::document::{Annotated, Document};
+use crate::export::{self, Format, Output};
+use crate::graph::KnowledgeGraph;
+use crate::lexicon::Lexicon;
+use crate::merge::{doc_graph, DocGraph, Merger};
+use crate::read::{expand_inputs, DocumentStream};
+use crate::relations::{PatternExtractor, RelationExtractor};
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `newsgraph build`.
 #[derive(Debug, clap::Args)]
-pub struct BuildArgs {}
+#[command(after_help = "Examples:\n  newsgraph build                                   # data/articles -> output/graph.{json,dot,svg}\n  newsgraph build news/ --output graph.json\n  newsgraph build corpus.csv --format dot --output -\n  cat article.txt | newsgraph build - --output -")]
+pub struct BuildArgs {
+    /// Files, folders (searched recursively) or `-` for standard input.
+    /// Formats: .txt/.md, .html, .jsonl/.json (objects with `text`), .csv/.tsv
+    /// (a header naming a `text` column).
+    #[arg(default_value = "data/articles")]
+    pub inputs: Vec<String>,
+    /// Output format [default: from the output's extension, else json].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Output file (or folder for folder formats); `-` for standard output.
+    /// Without --output and --format: output/graph.json, output/graph.dot and,
+    /// when Graphviz is installed, output/graph.svg.
+    #[arg(long, short = 'o')]
+    pub output: Option<String>,
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// A trigger lexicon replacing the built-in one (see data/lexicon/triggers.tsv).
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+    /// No progress bar or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The stages, configured once and shared by all threads.
+pub struct Pipeline {
+    extractor: Box<dyn RelationExtractor>,
+}
+
+impl Pipeline {
+    /// The default pipeline, or one with a user lexicon.
+    pub fn new(lexicon: Lexicon) -> Self {
+        Pipeline { extractor: Box::new(PatternExtractor::new(lexicon)) }
+    }
+
+    /// Runs every per-document stage.
+    pub fn annotate(&self, doc: Document) -> Annotated {
+        let mut ann = Annotated { kept: crate::clean::clean(&doc.text), doc, ..Default::default() };
+        ann.sentences = crate::segment::segment(&ann.doc.text, &ann.kept);
+        crate::tag::tag(&mut ann.sentences);
+        crate::entities::detect(&mut ann);
+        crate::coref::resolve(&mut ann);
+        ann.relations = self.extractor.extract(&ann);
+        ann
+    }
+
+    /// One document's contribution to the graph.
+    pub fn process(&self, doc: Document) -> DocGraph {
+        doc_graph(&self.annotate(doc))
+    }
+
+    /// Builds the graph from a stream of documents; warnings go to `warn`.
+    pub fn build(&self, docs: impl Iterator<Item = Result<Document, crate::read::ReadWarning>>, progress: &ProgressBar, warn: &mut dyn FnMut(&str)) -> (KnowledgeGraph, usize) {
+        const BATCH: usize = 256;
+        let mut merger = Merger::new();
+        let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
+        let mut built = 0usize;
+        let mut docs = docs.peekable();
+        loop {
+            let next = docs.next();
+            let done = next.is_none();
+            match next {
+                Some(Ok(d)) => batch.push(d),
+                Some(Err(w)) => warn(&w.0),
+                None => {}
+            }
+            if batch.len() == BATCH || (done && !batch.is_empty()) {
+                let graphs: Vec<DocGraph> = std::mem::take(&mut batch).into_par_iter().map(|d| self.process(d)).collect();
+                built += graphs.len();
+                progress.inc(graphs.len() as u64);
+                for g in graphs {
+                    merger.add(g);
+                }
+            }
+            if done {
+                break;
+            }
+        }
+        (merger.finish(), built)
+    }
+}
 
 /// Runs `newsgraph build`.
-pub fn run(_args: BuildArgs) -> Result<ExitCode> {
-    anyhow::bail!("not yet")
+pub fn run(args: BuildArgs) -> Result<ExitCode> {
+    let lexicon = match &args.lexicon {
+        Some(p) => Lexicon::load(p)?,
+        None => Lexicon::builtin(),
+    };
+    if let Some(n) = args.threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("cannot start the worker threads")?;
+    }
+    let (inputs, warnings) = expand_inputs(&args.inputs);
+    for w in &warnings {
+        eprintln!("newsgraph: warning: {w}");
+    }
+    let single_docs = inputs.iter().all(|i| matches!(i, crate::read::Input::File(p) if matches!(crate::read::InputKind::of(p), crate::read::InputKind::Text | crate::read::InputKind::Html)));
+    let progress = if !args.quiet && std::io::stderr().is_terminal() {
+        let pb = if single_docs { ProgressBar::new(inputs.len() as u64) } else { ProgressBar::no_length() };
+        pb.set_draw_target(ProgressDrawTarget::stderr());
+        let style = if single_docs {
+            ProgressStyle::with_template("{spinner} {pos}/{len} documents [{bar:30}] {per_sec} eta {eta}")
+        } else {
+            ProgressStyle::with_template("{spinner} {pos} documents {per_sec} {elapsed}")
+        };
+        pb.set_style(style.unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let pipeline = Pipeline::new(lexicon);
+    let mut warn = |w: &str| progress.suspend(|| eprintln!("newsgraph: warning: {w}"));
+    let (graph, built) = pipeline.build(DocumentStream::new(inputs), &progress, &mut warn);
+    progress.finish_and_clear();
+    if built == 0 {
+        eprintln!("newsgraph: nothing could be read from {}", args.inputs.join(" "));
+        return Ok(ExitCode::from(2));
+    }
+    match (&args.output, args.format) {
+        (None, None) => {
+            let dir = PathBuf::from("output");
+            export::write_graph(&graph, Format::Json, &Output::Path(dir.join("graph.json")))?;
+            export::write_graph(&graph, Format::Dot, &Output::Path(dir.join("graph.dot")))?;
+            let mut written = vec!["output/graph.json", "output/graph.dot"];
+            if export::dot::dot_available() {
+                export::write_graph(&graph, Format::Svg, &Output::Path(dir.join("graph.svg")))?;
+                written.push("output/graph.svg");
+            } else if !args.quiet {
+                eprintln!("newsgraph: Graphviz's `dot` is not installed, so no output/graph.svg (Debian/Ubuntu: sudo apt-get install graphviz)");
+            }
+            summary(&args, &graph, built, &written.join(", "));
+        }
+        (output, format) => {
+            let output = Output::parse(output.as_deref().unwrap_or("output/graph.json"));
+            let format = export::resolve_format(format, &output);
+            export::write_graph(&graph, format, &output)?;
+            let name = match &output {
+                Output::Stdout => "standard output".to_string(),
+                Output::Path(p) => p.display().to_string(),
+            };
+            summary(&args, &graph, built, &name);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary(args: &BuildArgs, graph: &KnowledgeGraph, built: usize, written: &str) {
+    if !args.quiet && std::io::stderr().is_terminal() {
+        eprintln!("newsgraph: {built} documents → {} nodes, {} edges → {written}", graph.node_count(), graph.edge_count());
+    }
 }

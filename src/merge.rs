@@ -1,0 +1,330 @@
+//! Merge: fold the entities and relations of every document into one graph,
+//! one node per real entity and one edge per (source, relation, target,
+//! modality), deterministically.
+//!
+//! Documents are added in input order; the final pass joins what only the
+//! whole collection can tell apart (a bare surname in one article, the full
+//! name in another; the same name typed differently by two articles).
+
+use crate::coref::match_key;
+use crate::document::Annotated;
+use crate::graph::{node_id, DocumentInfo, Edge, Evidence, KnowledgeGraph, Node};
+use crate::ontology::{is_symmetric, EntityType, Modality};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What one document contributes to the graph (the output of the per-document
+/// pipeline, small enough to send between threads).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocGraph {
+    /// The document.
+    pub info: DocumentInfo,
+    /// (kind, key, name, aliases, mentions) per local entity.
+    pub entities: Vec<DocEntity>,
+    /// Relations between local entity indices, with evidence.
+    pub relations: Vec<DocRelation>,
+}
+
+/// An entity as seen in one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocEntity {
+    /// Entity type.
+    pub kind: EntityType,
+    /// Resolution key.
+    pub key: String,
+    /// Canonical name in this document.
+    pub name: String,
+    /// Surface forms.
+    pub aliases: Vec<String>,
+    /// Mention count.
+    pub mentions: usize,
+}
+
+/// A relation as seen in one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocRelation {
+    /// Source entity (index into [`DocGraph::entities`]).
+    pub source: usize,
+    /// Target entity.
+    pub target: usize,
+    /// Relation type.
+    pub relation: String,
+    /// Modality.
+    pub modality: Modality,
+    /// Confidence.
+    pub confidence: f64,
+    /// Where it is stated.
+    pub evidence: Evidence,
+    /// Verb lemma of an open relation.
+    pub lemma: Option<String>,
+}
+
+/// Converts an annotated document into its graph contribution, with evidence
+/// offsets in code points of the text as read.
+pub fn doc_graph(ann: &Annotated) -> DocGraph {
+    let text = &ann.doc.text;
+    // Byte → char offsets of sentence bounds, counted in one pass.
+    let mut bounds: Vec<usize> = ann.sentences.iter().flat_map(|s| [s.span.start, s.span.end]).collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    let mut chars = HashMap::with_capacity(bounds.len());
+    let (mut byte, mut ch) = (0usize, 0usize);
+    for b in bounds {
+        ch += text[byte..b].chars().count();
+        byte = b;
+        chars.insert(b, ch);
+    }
+    let entities = ann
+        .entities
+        .iter()
+        .map(|e| DocEntity { kind: e.kind, key: e.key.clone(), name: e.name.clone(), aliases: e.aliases.clone(), mentions: e.mentions })
+        .collect();
+    let relations = ann
+        .relations
+        .iter()
+        .map(|r| {
+            let s = &ann.sentences[r.sentence];
+            DocRelation {
+                source: r.source,
+                target: r.target,
+                relation: r.relation.clone(),
+                modality: r.modality,
+                confidence: r.confidence,
+                lemma: r.lemma.clone(),
+                evidence: Evidence {
+                    document: ann.doc.id.clone(),
+                    sentence: collapse(&text[s.span.clone()]),
+                    start: chars[&s.span.start],
+                    end: chars[&s.span.end],
+                    trigger: r.trigger.clone(),
+                    date: ann.doc.date.clone(),
+                    event_date: r.event_date.clone(),
+                },
+            }
+        })
+        .collect();
+    DocGraph {
+        info: DocumentInfo {
+            id: ann.doc.id.clone(),
+            source: ann.doc.source.clone(),
+            title: ann.doc.title.clone(),
+            date: ann.doc.date.clone(),
+            url: ann.doc.url.clone(),
+        },
+        entities,
+        relations,
+    }
+}
+
+/// Whitespace (line breaks inside a sentence) as single spaces.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Debug, Default)]
+struct GlobalEntity {
+    kind: EntityType,
+    key: String,
+    names: BTreeMap<String, usize>,
+    aliases: BTreeSet<String>,
+    mentions: usize,
+    documents: BTreeSet<String>,
+}
+
+impl Default for EntityType {
+    fn default() -> Self {
+        EntityType::Person
+    }
+}
+
+#[derive(Debug, Default)]
+struct EdgeAcc {
+    count: usize,
+    miss: f64,
+    evidence: BTreeSet<Evidence>,
+    lemma: Option<String>,
+}
+
+/// Accumulates documents into one graph.
+#[derive(Debug, Default)]
+pub struct Merger {
+    entities: Vec<GlobalEntity>,
+    index: HashMap<(EntityType, String), usize>,
+    edges: BTreeMap<(usize, String, usize, Modality), EdgeAcc>,
+    documents: Vec<DocumentInfo>,
+}
+
+impl Merger {
+    /// An empty merger.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one document's entities and relations.
+    pub fn add(&mut self, dg: DocGraph) {
+        let doc = dg.info.id.clone();
+        let ids: Vec<usize> = dg
+            .entities
+            .into_iter()
+            .map(|e| {
+                let key = if e.key.is_empty() { match_key(&e.name) } else { e.key.clone() };
+                let next = self.entities.len();
+                let gi = *self.index.entry((e.kind, key.clone())).or_insert(next);
+                if gi == next {
+                    self.entities.push(GlobalEntity { kind: e.kind, key, ..Default::default() });
+                }
+                let g = &mut self.entities[gi];
+                *g.names.entry(e.name).or_default() += e.mentions.max(1);
+                g.aliases.extend(e.aliases);
+                g.mentions += e.mentions;
+                g.documents.insert(doc.clone());
+                gi
+            })
+            .collect();
+        for r in dg.relations {
+            let (s, t) = (ids[r.source], ids[r.target]);
+            if s == t {
+                continue;
+            }
+            let acc = self.edges.entry((s, r.relation, t, r.modality)).or_default();
+            acc.count += 1;
+            acc.miss = if acc.count == 1 { 1.0 - r.confidence } else { acc.miss * (1.0 - r.confidence) };
+            acc.evidence.insert(r.evidence);
+            if acc.lemma.is_none() {
+                acc.lemma = r.lemma;
+            }
+        }
+        self.documents.push(dg.info);
+    }
+
+    /// Joins entities across documents: bare surnames into the one full name
+    /// that ends with them, and one name typed two ways into its commonest type.
+    fn resolve(&self) -> Vec<usize> {
+        let n = self.entities.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        // Same key, different types (not groups): the type with most mentions wins.
+        let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            if e.kind != EntityType::Group {
+                by_key.entry(e.key.as_str()).or_default().push(i);
+            }
+        }
+        for group in by_key.values().filter(|g| g.len() > 1) {
+            let best = *group.iter().max_by_key(|&&i| (self.entities[i].mentions, std::cmp::Reverse(i))).unwrap_or(&group[0]);
+            for &i in group {
+                parent[i] = best;
+            }
+        }
+        // Surnames: a one-word person joins the only multi-word person it ends (or starts).
+        let full: Vec<(usize, Vec<&str>)> = self
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| e.kind == EntityType::Person && parent[*i] == *i && e.key.contains(' '))
+            .map(|(i, e)| (i, e.key.split(' ').collect()))
+            .collect();
+        for (i, e) in self.entities.iter().enumerate() {
+            if parent[i] != i || e.key.contains(' ') || !matches!(e.kind, EntityType::Person) {
+                continue;
+            }
+            let cands: Vec<usize> = full.iter().filter(|(_, w)| w.last() == Some(&e.key.as_str())).map(|(j, _)| *j).collect();
+            if let [only] = cands.as_slice() {
+                parent[i] = *only;
+            }
+        }
+        parent
+    }
+
+    /// The merged, sorted graph.
+    pub fn finish(self) -> KnowledgeGraph {
+        let parent = self.resolve();
+        // Fold entities into their representatives.
+        let mut folded: BTreeMap<usize, GlobalEntity> = BTreeMap::new();
+        for (i, e) in self.entities.into_iter().enumerate() {
+            let root = parent[i];
+            let f = folded.entry(root).or_default();
+            if root == i {
+                f.kind = e.kind;
+                f.key = e.key.clone();
+            }
+            for (name, c) in e.names {
+                *f.names.entry(name).or_default() += c;
+            }
+            f.aliases.extend(e.aliases);
+            f.mentions += e.mentions;
+            f.documents.extend(e.documents);
+        }
+        let mut ids: HashMap<usize, String> = HashMap::new();
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        let mut graph = KnowledgeGraph::new();
+        for (root, e) in &folded {
+            let label = pick_label(e);
+            let mut id = node_id(e.kind, &label);
+            let base = id.clone();
+            let mut k = 2;
+            while used.contains(&id) {
+                id = format!("{base}-{k}");
+                k += 1;
+            }
+            used.insert(id.clone());
+            ids.insert(*root, id.clone());
+            let mut aliases: BTreeSet<String> = e.aliases.clone();
+            aliases.insert(label.clone());
+            graph.add_node(Node {
+                id,
+                label,
+                kind: e.kind,
+                aliases: aliases.into_iter().collect(),
+                mentions: e.mentions,
+                documents: e.documents.iter().cloned().collect(),
+            });
+        }
+        // Edges: re-pointed, symmetric ones ordered, duplicates folded.
+        let mut edges: BTreeMap<(String, String, String, Modality), EdgeAcc> = BTreeMap::new();
+        for ((s, rel, t, m), acc) in self.edges {
+            let (mut si, mut ti) = (ids[&parent[s]].clone(), ids[&parent[t]].clone());
+            if si == ti {
+                continue;
+            }
+            if is_symmetric(&rel) && si > ti {
+                std::mem::swap(&mut si, &mut ti);
+            }
+            let e = edges.entry((si, rel, ti, m)).or_default();
+            e.miss = if e.count == 0 { acc.miss } else { e.miss * acc.miss };
+            e.count += acc.count;
+            e.evidence.extend(acc.evidence);
+            if e.lemma.is_none() {
+                e.lemma = acc.lemma;
+            }
+        }
+        for ((source, relation, target, modality), acc) in edges {
+            let confidence = ((1.0 - acc.miss) * 100.0).round() / 100.0;
+            graph.add_edge(Edge {
+                key: format!("{relation}/{modality}"),
+                source,
+                target,
+                relation,
+                modality,
+                count: acc.count,
+                confidence,
+                evidence: acc.evidence.into_iter().collect(),
+                lemma: acc.lemma,
+            });
+        }
+        let mut docs = self.documents;
+        docs.sort();
+        docs.dedup_by(|a, b| a.id == b.id);
+        graph.meta.documents = docs;
+        graph
+    }
+}
+
+/// The canonical label: for people the fullest name; otherwise the commonest.
+fn pick_label(e: &GlobalEntity) -> String {
+    let mut names: Vec<(&String, &usize)> = e.names.iter().collect();
+    names.sort_by(|a, b| {
+        let words = |s: &str| s.split_whitespace().count();
+        let primary = if e.kind == EntityType::Person { words(b.0).cmp(&words(a.0)) } else { std::cmp::Ordering::Equal };
+        primary.then(b.1.cmp(a.1)).then(a.0.cmp(b.0))
+    });
+    names.first().map(|(n, _)| (*n).clone()).unwrap_or_default()
+}
