@@ -41,6 +41,9 @@ const BOILERPLATE_CUES: [&str; 30] = [
     "editing by",
 ];
 
+/// Headings after which only the author's biography and page furniture follow.
+const AUTHOR_SECTIONS: [&str; 4] = ["About the writer", "About the author", "About the authors", "More from the author"];
+
 /// Whether a paragraph is boilerplate rather than content.
 pub fn is_boilerplate(par: &str) -> bool {
     let p = par.trim();
@@ -84,13 +87,21 @@ pub fn clean(text: &str) -> Vec<Range<usize>> {
     let mut kept = Vec::new();
     let mut start = 0;
     let mut index = 0usize;
+    let mut seen = std::collections::HashSet::new();
     for line in text.split_inclusive('\n') {
         let end = start + line.len();
         let content = line.trim_end_matches(['\n', '\r']);
         let trimmed_start = start + (content.len() - content.trim_start().len());
         let trimmed_end = start + content.trim_end().len();
-        if !content.trim().is_empty() {
-            let drop = is_boilerplate(content) || (index > 0 && index <= 3 && is_byline(content));
+        let t = content.trim();
+        if AUTHOR_SECTIONS.iter().any(|a| t.eq_ignore_ascii_case(a)) {
+            // An author's biography and what follows it is not the article.
+            break;
+        }
+        if !t.is_empty() {
+            let bullet = t.starts_with(['\u{2022}', '\u{25aa}', '\u{00b7}', '\u{2981}']) && t.split_whitespace().count() <= 12;
+            let repeated = !seen.insert(t);
+            let drop = repeated || bullet || is_boilerplate(content) || (index > 0 && index <= 3 && is_byline(content));
             if !drop {
                 kept.push(trimmed_start..trimmed_end);
             }

@@ -57,7 +57,7 @@ pub fn resolve(ann: &mut Annotated) {
     let mut order: Vec<usize> = (0..ann.mentions.len()).collect();
     order.sort_by_key(|&i| {
         let m = &ann.mentions[i];
-        (m.kind != EntityType::Person || m.name.split_whitespace().count() < 2, i)
+        (m.name.split_whitespace().count() < 2, i)
     });
     let mut persons: Vec<(Vec<String>, usize)> = Vec::new();
     for i in order {
@@ -67,12 +67,25 @@ pub fn resolve(ann: &mut Annotated) {
             continue;
         }
         let mut target = by_key.get(&(m.kind, key.clone())).copied();
+        if target.is_none() && m.kind == EntityType::Org && !key.contains(' ') {
+            // "the Ministry" after "the Ministry of Foreign Affairs".
+            let longer: Vec<usize> = by_key
+                .iter()
+                .filter(|((k, name), _)| *k == EntityType::Org && name.split(' ').any(|w| w == key))
+                .map(|(_, &e)| e)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if let [only] = longer.as_slice() {
+                target = Some(*only);
+            }
+        }
         if target.is_none() && m.kind == EntityType::Person {
             let toks: Vec<String> = key.split(' ').map(String::from).collect();
             // A surname or partial name: the full names that contain it.
             let cands: Vec<usize> = persons
                 .iter()
-                .filter(|(full, _)| toks.len() < full.len() && toks.iter().all(|t| full.contains(t)))
+                .filter(|(full, _)| toks.len() <= full.len() && toks.iter().all(|t| full.iter().any(|f| f == t || (t.len() == 1 && f.starts_with(t.as_str())))) && *full != toks)
                 .map(|(_, e)| *e)
                 .collect();
             if let [only] = cands.as_slice() {
@@ -180,8 +193,8 @@ fn resolve_pronouns(ann: &mut Annotated) {
             ann.entities[e].mentions += 1;
         }
     }
+    // Appended, not sorted: standing facts refer to mentions by index.
     ann.mentions.extend(added);
-    ann.mentions.sort_by_key(|m| (m.sentence, m.tokens.start, m.tokens.end));
 }
 
 #[cfg(test)]

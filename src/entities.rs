@@ -86,7 +86,7 @@ const STATE_NOUNS: [&str; 8] = [
 ];
 
 /// Prepositions after which a capital is the city, not the government.
-const PLACE_PREPOSITIONS: [&str; 12] = ["in", "at", "to", "from", "near", "into", "outside", "around", "across", "of", "via", "toward"];
+const PLACE_PREPOSITIONS: [&str; 6] = ["in", "at", "near", "outside", "around", "across"];
 
 fn is_cap(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_uppercase)
@@ -213,7 +213,9 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
                         && !matches!(c.lower[i].as_str(), "kremlin" | "white")
                         && seat;
                     if as_place {
-                        out.push(c.mention(i..end, c.text(i..end), EntityType::Gpe));
+                        // The city keeps its own entry where the gazetteer has one ("Washington, D.C.").
+                        let city = g.lookup(&format!("{}, D.C.", c.text(i..end))).first().map_or_else(|| c.text(i..end), |e| e.canonical.clone());
+                        out.push(c.mention(i..end, city, EntityType::Gpe));
                     } else {
                         out.push(c.mention(i..end, e.canonical.clone(), EntityType::Gpe));
                     }
@@ -317,9 +319,15 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
         }
         k += 1;
     }
-    // Strip a leading gazetteer affiliation before a title ("Kremlin spokesman" is lower case; "Russian President" is handled above).
-    if s >= end {
+    if s >= end || g.title_before(&c.lower, end).is_some_and(|(ts, _)| ts <= s) {
         return None;
+    }
+    // "US-Russia", "Russian-American", "Obama-imposed": adjectives, not names.
+    if end - s == 1 && c.words[s].contains('-') {
+        let parts: Vec<&str> = c.words[s].split('-').collect();
+        if parts.iter().any(|p| !is_cap(p)) || parts.iter().all(|p| !g.lookup(p).is_empty()) {
+            return None;
+        }
     }
     let words = &c.lower[s..end];
     let head = words.last().map(String::as_str).unwrap_or("");
