@@ -431,6 +431,17 @@ fn affiliation_ending_at(g: &Gazetteer, c: &Ctx, end: usize) -> Option<Mention> 
     None
 }
 
+/// One name for the many ways of naming the same kind of group.
+fn group_head(phrase: &str) -> &str {
+    match phrase {
+        "diplomatic staff" | "embassy staff" | "envoys" | "diplomatic personnel" => "diplomats",
+        "journalists" | "reporters" | "press" | "news media" => "media",
+        "legislators" | "congressmen" => "lawmakers",
+        "soldiers" | "military" => "troops",
+        other => other,
+    }
+}
+
 /// A group mention starting at `i`: [number] [modifiers] qualifier [modifiers] group-noun.
 fn group_at(g: &Gazetteer, c: &Ctx, i: usize) -> Option<(usize, Mention, Option<Mention>)> {
     let n = c.words.len();
@@ -465,7 +476,7 @@ fn group_at(g: &Gazetteer, c: &Ctx, i: usize) -> Option<(usize, Mention, Option<
     let country = e.country.clone().unwrap_or_else(|| e.canonical.clone());
     let label = c.text(q_start..end);
     let mut gm = c.mention(i..end, label, EntityType::Group);
-    gm.key = format!("{}|{}", crate::graph::slug(&country), c.lower[q_end..end].join(" "));
+    gm.key = format!("{}|{}", crate::graph::slug(&country), group_head(&c.lower[q_end..end].join(" ")));
     let cm = c.mention(q_start..q_end, e.canonical.clone(), e.kind);
     Some((end, gm, Some(cm)))
 }

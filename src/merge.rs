@@ -219,14 +219,25 @@ impl Merger {
             .entities
             .iter()
             .enumerate()
-            .filter(|(i, e)| e.kind == EntityType::Person && parent[*i] == *i && e.key.contains(' '))
+            .filter(|(i, e)| e.kind == EntityType::Person && parent[*i] == *i && e.key.split(' ').filter(|w| w.len() > 1).count() > 1)
             .map(|(i, e)| (i, e.key.split(' ').collect()))
             .collect();
         for (i, e) in self.entities.iter().enumerate() {
-            if parent[i] != i || e.key.contains(' ') || !matches!(e.kind, EntityType::Person) {
+            if parent[i] != i || e.kind != EntityType::Person {
                 continue;
             }
-            let cands: Vec<usize> = full.iter().filter(|(_, w)| w.last() == Some(&e.key.as_str())).map(|(j, _)| *j).collect();
+            let words: Vec<&str> = e.key.split(' ').collect();
+            // "Putin" or "V. Putin": the surname, and initials that fit the full name.
+            let initials = words.len() > 1 && words[..words.len() - 1].iter().all(|w| w.len() == 1);
+            if words.len() > 1 && !initials {
+                continue;
+            }
+            let last = words[words.len() - 1];
+            let cands: Vec<usize> = full
+                .iter()
+                .filter(|(j, w)| *j != i && w.last() == Some(&last) && (!initials || w.first().is_some_and(|f| f.starts_with(words[0]))))
+                .map(|(j, _)| *j)
+                .collect();
             if let [only] = cands.as_slice() {
                 parent[i] = *only;
             }
