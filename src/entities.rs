@@ -184,7 +184,7 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
             if let Some(cm) = country {
                 let ci = out.len();
                 out.push(cm);
-                facts.push(StandingFact { subject: gi, relation: "member_of", object: ci, trigger: String::new() });
+                facts.push(StandingFact { subject: gi, relation: if out[gi].kind == EntityType::Facility { "owned_by" } else { "member_of" }, object: ci, trigger: String::new() });
             }
             i = end;
             continue;
@@ -344,6 +344,9 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
         EntityType::Org
     } else if honorific || titled || title_before {
         EntityType::Person
+    } else if end - s == 1 && s > 0 && matches!(c.lower[s - 1].as_str(), "in" | "at" | "from" | "near" | "to") {
+        // An unknown single name after a locative preposition is a place.
+        EntityType::Gpe
     } else if end - s == 1 && is_acronym(c.words[s]) {
         EntityType::Org
     } else {
@@ -460,6 +463,18 @@ fn group_at(g: &Gazetteer, c: &Ctx, i: usize) -> Option<(usize, Mention, Option<
     }
     k += qlen;
     let q_end = k;
+    if k < n && FACILITY_HEADS.contains(&c.lower[k].as_str()) {
+        // "the Belarusian Consulate", "two Russian compounds": a facility the country owns.
+        let mut end = k + 1;
+        if end < n && c.lower[end] == "building" {
+            end += 1;
+        }
+        let country = e.country.clone().unwrap_or_else(|| e.canonical.clone());
+        let mut fm = c.mention(i..end, c.text(q_start..end), EntityType::Facility);
+        fm.key = format!("{}|{}", crate::graph::slug(&country), c.lower[k].trim_end_matches('s'));
+        let cm = c.mention(q_start..q_end, e.canonical.clone(), e.kind);
+        return Some((end, fm, Some(cm)));
+    }
     let mut m = 0;
     while k < n && m < 2 && !group_nouns().contains(&c.lower[k]) && c.words[k].chars().all(char::is_alphabetic) && !is_cap(c.words[k]) {
         k += 1;

@@ -38,10 +38,14 @@ const PLANNED: [&str; 14] = [
     "will", "'ll", "shall", "plans", "plan", "planned", "planning", "scheduled", "set", "intends",
     "intend", "upcoming", "until", "prepared",
 ];
-const UNCERTAIN: [&str; 17] = [
+const UNCERTAIN: [&str; 21] = [
     "may", "might", "could", "would", "should", "if", "likely", "possibly", "perhaps", "alleged",
-    "allegedly", "whether", "claims", "claimed", "unless", "expects", "expected",
+    "allegedly", "whether", "claims", "claimed", "unless", "expects", "expected", "threatened",
+    "threatens", "threaten", "threatening",
 ];
+/// Words that may stand between two coordinated verbs sharing a subject
+/// ("X criticized Y and threatened to expel Z").
+const GLUE: [&str; 9] = [",", "and", "or", "but", "also", "then", "to", "later", "quickly"];
 const PASSIVE_AUX: [&str; 9] = ["was", "were", "been", "being", "is", "are", "be", "got", "get"];
 /// Tokens that end the search for an argument.
 const BARRIERS: [&str; 6] = [".", ";", ":", "?", "!", "\u{2014}"];
@@ -79,7 +83,11 @@ impl Sent<'_> {
     /// The first mention after `pos`, reached over determiners, numbers and
     /// adjectives, or over one of `preps`.
     fn mention_after(&self, pos: usize, preps: &[String], direct: bool, max: usize) -> Option<&Mention> {
-        let m = self.mentions.iter().find(|m| m.tokens.start >= pos && m.tokens.start - pos <= max)?;
+        // A title's affiliation is not the object: "met Argentine Foreign Minister X" → X.
+        let m = self
+            .mentions
+            .iter()
+            .find(|m| m.tokens.start >= pos && m.tokens.start - pos <= max && !self.title_objects.contains(&m.tokens.start))?;
         let between = &self.lower[pos..m.tokens.start];
         if between.iter().any(|w| BARRIERS.contains(&w.as_str()) || w == "," || w == "that" || w == "who") {
             return None;
@@ -187,6 +195,8 @@ impl PatternExtractor {
     fn sentence_relations(&self, s: &Sent, si: usize, out: &mut Vec<LocalRelation>) {
         let n = s.lower.len();
         let mut i = 0;
+        // The previous trigger's subjects and where its phrase ended.
+        let mut prev: Option<(Vec<&Mention>, usize)> = None;
         while i < n {
             // Tokens inside a mention are names, not triggers.
             if s.mentions.iter().any(|m| m.tokens.contains(&i)) {
@@ -211,6 +221,15 @@ impl PatternExtractor {
                             subjects = s.mention_after(end + by + 1, &[], true, 3).into_iter().collect();
                         }
                         left_limit = object.map_or(0, |m| m.tokens.end);
+                    } else if let Some((subs, from)) = prev.as_ref().filter(|(subs, from)| {
+                        !subs.is_empty() && *from <= i && s.lower[*from..i].iter().all(|w| GLUE.contains(&w.as_str())) && s.lower[*from..i].iter().any(|w| w != "to")
+                            || (!subs.is_empty() && *from <= i && s.lower[*from..i].iter().all(|w| w == "to"))
+                    }) {
+                        // Coordinated or controlled verb: the same subject.
+                        subjects = subs.clone();
+                        // The modality words may sit before the first verb ("threatened to expel").
+                        left_limit = 0;
+                        object = s.mention_after(end, &t.preps, true, 8);
                     } else {
                         if let Some(subj) = s.mention_ending_before(i, 12) {
                             subjects.push(subj);
@@ -244,6 +263,7 @@ impl PatternExtractor {
                 }
             }
             let modality = modality(&s.lower, i, left_limit);
+            prev = Some((subjects.clone(), object.map_or(end, |o| o.tokens.end)));
             let symmetric = crate::ontology::is_symmetric(&t.relation);
             match object {
                 Some(o) => {
