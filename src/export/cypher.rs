@@ -75,8 +75,14 @@ pub fn write(graph: &KnowledgeGraph, w: &mut dyn Write) -> io::Result<()> {
         nodes.len(),
         edges.len()
     )?;
-    writeln!(w, "// Neo4j 5: cypher-shell -u neo4j -p PASSWORD -f graph.cypher")?;
-    writeln!(w, "// Every node is :Entity plus its type; running the script again changes nothing.")?;
+    writeln!(
+        w,
+        "// Neo4j 5: cypher-shell -u neo4j -p PASSWORD -f graph.cypher"
+    )?;
+    writeln!(
+        w,
+        "// Every node is :Entity plus its type; running the script again changes nothing."
+    )?;
     writeln!(
         w,
         "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;"

@@ -185,8 +185,14 @@ mod tests {
 
     #[test]
     fn iri_segments_and_xml() {
-        assert_eq!(iri_segment("person:anna berg/é"), "person:anna%20berg%2F%C3%A9");
-        assert_eq!(xml_text("<a href=\"x\">&'\n\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#10;\u{FFFD}");
+        assert_eq!(
+            iri_segment("person:anna berg/é"),
+            "person:anna%20berg%2F%C3%A9"
+        );
+        assert_eq!(
+            xml_text("<a href=\"x\">&'\n\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#10;\u{FFFD}"
+        );
         assert_eq!(join_list(&["a;b".into(), "c\u{1f}d".into()]), "a;b\u{1f}cd");
     }
 }

@@ -42,7 +42,7 @@ const CSV_OPTIONS: &str = "(HEADER=true, DELIM=',', QUOTE='\"', ESCAPE='\"', PAR
 
 /// The value of a text column with the spreadsheet `'` removed.
 fn text(col: &str) -> String {
-    format!("CASE WHEN {col} STARTS WITH '\\'' THEN substring({col}, 2, size({col})) ELSE {col} END")
+    format!("regexp_replace({col}, '^\\'', '')")
 }
 
 /// A list column split on U+001F (written `\x1f` for the regex engine).
@@ -133,7 +133,10 @@ pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> Result<()> {
         graph.node_count(),
         graph.edge_count()
     )?;
-    writeln!(load, "// Run from inside this folder, e.g. with the Kùzu or Ladybug shell:")?;
+    writeln!(
+        load,
+        "// Run from inside this folder, e.g. with the Kùzu or Ladybug shell:"
+    )?;
     writeln!(load, "//   cd FOLDER && kuzu ../graph.kz < load.cypher")?;
     for s in load_statements(tables.iter().map(String::as_str)) {
         writeln!(load, "{s}")?;

@@ -170,7 +170,10 @@ pub fn write_graph(graph: &KnowledgeGraph, format: Format, output: &Output) -> R
     match output {
         Output::Stdout => {
             if format.is_folder() {
-                bail!("the {} format writes a folder: give --output DIR", format.name());
+                bail!(
+                    "the {} format writes a folder: give --output DIR",
+                    format.name()
+                );
             }
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();

@@ -11,7 +11,9 @@
 //!   `'`, so the rule is reversible; `fixup.cypher` restores the exact values
 //!   after the import (it is empty when no cell needed it, and idempotent).
 
-use crate::export::escape::{csv_safe, cypher_list, cypher_string, join_list, rel_type};
+use crate::export::escape::{
+    csv_safe, cypher_list, cypher_string, join_list, rel_type, LIST_SEPARATOR,
+};
 use crate::graph::{Edge, KnowledgeGraph, Node};
 use anyhow::{Context, Result};
 use std::fs::File;
@@ -46,6 +48,14 @@ pub const RELATIONSHIPS_HEADER: [&str; 10] = [
 
 /// The `neo4j-admin` command that `import.sh` runs (from inside the folder).
 pub const IMPORT_COMMAND: &str = "neo4j-admin database import full --nodes=\"$PWD/nodes.csv\" --relationships=\"$PWD/relationships.csv\" --array-delimiter=U+001F --multiline-fields=true \"${1:-neo4j}\"";
+
+/// List items as the CSV carries them (without U+001F), for fixup.cypher.
+fn list_items(items: &[String]) -> Vec<String> {
+    items
+        .iter()
+        .map(|s| s.replace(LIST_SEPARATOR, ""))
+        .collect()
+}
 
 /// The spreadsheet-safe form of a text cell; sets `prefixed` when it differs.
 fn safe(s: &str, prefixed: &mut bool) -> String {
@@ -107,8 +117,8 @@ pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> Result<()> {
                 cypher_string(&cells[0]),
                 cypher_string(&n.id),
                 cypher_string(&n.label),
-                cypher_list(&n.aliases),
-                cypher_list(&n.documents),
+                cypher_list(&list_items(&n.aliases)),
+                cypher_list(&list_items(&n.documents)),
             ));
         }
         nodes.write_record(&cells)?;
@@ -120,7 +130,10 @@ pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> Result<()> {
     for e in graph.edges() {
         let (cells, prefixed) = edge_cells(e)?;
         if prefixed {
-            let lemma = e.lemma.as_deref().map_or_else(|| "null".to_string(), cypher_string);
+            let lemma = e
+                .lemma
+                .as_deref()
+                .map_or_else(|| "null".to_string(), cypher_string);
             fixups.push(format!(
                 "MATCH (:Entity {{id: {}}})-[r:`{}` {{key: {}}}]->(:Entity {{id: {}}}) SET r.key = {}, r.relation = {}, r.lemma = {};",
                 cypher_string(&e.source),
@@ -137,10 +150,22 @@ pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> Result<()> {
     rels.flush()?;
 
     let mut fix = open(dir, "fixup.cypher")?;
-    writeln!(fix, "// Restores the values that were given a leading ' in the CSV files so that")?;
-    writeln!(fix, "// spreadsheets do not run them as formulas. Run once after the import:")?;
-    writeln!(fix, "//   cypher-shell -u neo4j -p PASSWORD -f fixup.cypher")?;
-    writeln!(fix, "// Node fixes come first; running it again changes nothing.")?;
+    writeln!(
+        fix,
+        "// Restores the values that were given a leading ' in the CSV files so that"
+    )?;
+    writeln!(
+        fix,
+        "// spreadsheets do not run them as formulas. Run once after the import:"
+    )?;
+    writeln!(
+        fix,
+        "//   cypher-shell -u neo4j -p PASSWORD -f fixup.cypher"
+    )?;
+    writeln!(
+        fix,
+        "// Node fixes come first; running it again changes nothing."
+    )?;
     writeln!(fix, "// {} statement(s).", fixups.len())?;
     for f in &fixups {
         writeln!(fix, "{f}")?;
@@ -149,9 +174,19 @@ pub fn write_dir(graph: &KnowledgeGraph, dir: &Path) -> Result<()> {
 
     let mut sh = open(dir, "import.sh")?;
     writeln!(sh, "#!/bin/sh")?;
-    writeln!(sh, "# Written by {}: loads this folder into a new Neo4j 5 database.", graph.meta.generator)?;
-    writeln!(sh, "# Usage: sh import.sh [DATABASE]   (default: neo4j; Neo4j's bin/ on PATH,")?;
-    writeln!(sh, "# the database stopped; add --overwrite-destination=true to replace it).")?;
+    writeln!(
+        sh,
+        "# Written by {}: loads this folder into a new Neo4j 5 database.",
+        graph.meta.generator
+    )?;
+    writeln!(
+        sh,
+        "# Usage: sh import.sh [DATABASE]   (default: neo4j; Neo4j's bin/ on PATH,"
+    )?;
+    writeln!(
+        sh,
+        "# the database stopped; add --overwrite-destination=true to replace it)."
+    )?;
     writeln!(sh, "set -eu")?;
     writeln!(sh, "cd \"$(dirname \"$0\")\"")?;
     writeln!(sh, "{IMPORT_COMMAND}")?;

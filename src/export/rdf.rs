@@ -119,7 +119,11 @@ pub fn for_each_triple(
         t(&s, ng("id"), string(&n.id))?;
         t(&s, rdfs::LABEL.into_owned(), string(&n.label))?;
         for a in &n.aliases {
-            t(&s, NamedNode::new_unchecked(format!("{SKOS}altLabel")), string(a))?;
+            t(
+                &s,
+                NamedNode::new_unchecked(format!("{SKOS}altLabel")),
+                string(a),
+            )?;
         }
         t(&s, ng("mentions"), integer(n.mentions))?;
         for d in &n.documents {
@@ -158,7 +162,11 @@ pub fn for_each_triple(
             let node = NamedNode::new_unchecked(format!("{}/evidence/{i}", st.as_str()));
             t(&st, ng("evidence"), node.clone().into())?;
             t(&node, rdf::TYPE.into_owned(), ng("Evidence").into())?;
-            t(&node, ng("document"), iri(DOCUMENT, &iri_segment(&ev.document))?.into())?;
+            t(
+                &node,
+                ng("document"),
+                iri(DOCUMENT, &iri_segment(&ev.document))?.into(),
+            )?;
             t(&node, ng("sentence"), string(&ev.sentence))?;
             t(&node, ng("start"), integer(ev.start))?;
             t(&node, ng("end"), integer(ev.end))?;
