@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn rel_types_are_identifiers() {
         assert_eq!(rel_type("leader_of"), "LEADER_OF");
-        assert_eq!(rel_type("x`]->(n) DELETE n"), "X____N__DELETE_N");
+        assert_eq!(rel_type("x`]->(n) DELETE n"), "X_____N__DELETE_N");
         assert_eq!(rel_type("1st"), "REL_1ST");
         assert_eq!(rel_type(""), "REL_");
         assert_eq!(rel_type("entity"), "REL_ENTITY");
