@@ -18,9 +18,7 @@ skip: run tests/engines/run.sh to install them.
 
 import argparse
 import csv
-import io
 import json
-import math
 import os
 import re
 import shutil
