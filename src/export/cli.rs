@@ -8,14 +8,16 @@ use std::process::ExitCode;
 
 /// Arguments of `newsgraph export`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  newsgraph export output/graph.json --format graphml --output output/graph.graphml")]
+#[command(
+    after_help = "Examples:\n  newsgraph export output/graph.json --format graphml --output output/graph.graphml\n  newsgraph export output/graph.json --format kuzu --output output/graph.kuzu\n  newsgraph export output/graph.json --format neo4j-csv --output output/graph.neo4j\n\nkuzu and neo4j-csv write a folder (docs/EXPORTS.md says how to load each format)."
+)]
 pub struct ExportArgs {
     /// A graph saved by `newsgraph build` as JSON.
     pub graph: PathBuf,
     /// Output format (default: from the output's extension, else JSON).
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
-    /// Output file or folder; `-` writes to standard output.
+    /// Output file, or folder for kuzu and neo4j-csv; `-` writes to standard output.
     #[arg(long, short = 'o', default_value = "-")]
     pub output: String,
 }

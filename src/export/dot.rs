@@ -12,7 +12,9 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use std::io::Write;
 
 /// A quoted DOT id. graphviz-rust only adds the quotes, so backslashes,
-/// quotes and line breaks are escaped here: names are untrusted text.
+/// quotes and line breaks are escaped here: names are untrusted text. `&` is
+/// written `&amp;` because Graphviz decodes HTML entities in strings, which
+/// would draw a name containing `&amp;` as `&`.
 pub fn quoted(s: &str) -> Id {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -20,6 +22,7 @@ pub fn quoted(s: &str) -> Id {
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
+            '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push_str("\\n"),
             c if c.is_control() => {}
             c => out.push(c),
@@ -82,7 +85,10 @@ fn edge_stmt(e: &GEdge) -> Stmt {
         attr("fontcolor", colour),
     ];
     if e.count > 1 {
-        attributes.push(attr("penwidth", &format!("{:.1}", 1.0 + (e.count as f64).ln())));
+        attributes.push(attr(
+            "penwidth",
+            &format!("{:.1}", 1.0 + (e.count as f64).ln()),
+        ));
     }
     if let Some(ev) = e.evidence.first() {
         attributes.push(attr("tooltip", &ev.sentence));
@@ -120,7 +126,11 @@ fn legend() -> Stmt {
         for id in [&a, &b] {
             stmts.push(Stmt::Node(Node {
                 id: NodeId(id.clone(), None),
-                attributes: vec![attr("label", ""), attr("shape", "point"), attr("width", "0.05")],
+                attributes: vec![
+                    attr("label", ""),
+                    attr("shape", "point"),
+                    attr("width", "0.05"),
+                ],
             }));
         }
         stmts.push(Stmt::Edge(Edge {

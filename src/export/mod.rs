@@ -2,8 +2,14 @@
 //! (or, for the multi-file formats, into a folder).
 
 pub mod cli;
+pub mod cypher;
 pub mod dot;
+pub mod escape;
+pub mod graphml;
 pub mod json;
+pub mod kuzu;
+pub mod neo4j_csv;
+pub mod rdf;
 
 use crate::graph::KnowledgeGraph;
 use anyhow::{bail, Context, Result};
@@ -50,6 +56,8 @@ impl Format {
             "cypher" | "cql" => Format::Cypher,
             "ttl" => Format::Turtle,
             "nt" => Format::Ntriples,
+            "kuzu" => Format::Kuzu,
+            "neo4j" => Format::Neo4jCsv,
             _ => return None,
         })
     }
@@ -57,6 +65,22 @@ impl Format {
     /// Whether the format writes a folder rather than one file.
     pub fn is_folder(self) -> bool {
         matches!(self, Format::Neo4jCsv | Format::Kuzu)
+    }
+
+    /// The name given to `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Dot => "dot",
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Graphml => "graphml",
+            Format::Cypher => "cypher",
+            Format::Neo4jCsv => "neo4j-csv",
+            Format::Kuzu => "kuzu",
+            Format::Turtle => "turtle",
+            Format::Ntriples => "ntriples",
+        }
     }
 
     /// The usual file extension (without the dot).
@@ -115,18 +139,41 @@ pub fn write_stream(graph: &KnowledgeGraph, format: Format, w: &mut dyn Write) -
             let bytes = dot::render(graph, format)?;
             w.write_all(&bytes)?;
         }
-        other => bail!("the {other:?} format is not available yet"),
+        Format::Graphml => graphml::write(graph, w)?,
+        Format::Cypher => cypher::write(graph, w)?,
+        Format::Turtle => rdf::write_turtle(graph, w)?,
+        Format::Ntriples => rdf::write_ntriples(graph, w)?,
+        Format::Neo4jCsv | Format::Kuzu => bail!(
+            "the {} format writes a folder: give --output DIR",
+            format.name()
+        ),
     }
     Ok(())
 }
 
+/// Writes a folder format's files into an existing, empty folder.
+pub fn write_folder(graph: &KnowledgeGraph, format: Format, dir: &Path) -> Result<()> {
+    match format {
+        Format::Neo4jCsv => neo4j_csv::write_dir(graph, dir)?,
+        Format::Kuzu => kuzu::write_dir(graph, dir)?,
+        other => bail!("the {} format writes one file, not a folder", other.name()),
+    }
+    std::fs::write(dir.join(FOLDER_MARKER), format!("{}\n", format.name()))
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    Ok(())
+}
+
 /// Writes the graph to `output` in `format`. Files are written to a temporary
-/// file beside the target and renamed, so a failure never leaves half a file.
+/// file beside the target and renamed, folders to a temporary folder beside
+/// the target and renamed, so a failure never leaves half an export.
 pub fn write_graph(graph: &KnowledgeGraph, format: Format, output: &Output) -> Result<()> {
     match output {
         Output::Stdout => {
             if format.is_folder() {
-                bail!("the {format:?} format writes a folder: give --output DIR");
+                bail!(
+                    "the {} format writes a folder: give --output DIR",
+                    format.name()
+                );
             }
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
@@ -136,11 +183,122 @@ pub fn write_graph(graph: &KnowledgeGraph, format: Format, output: &Output) -> R
         }
         Output::Path(path) => {
             if format.is_folder() {
-                bail!("the {format:?} format is not available yet");
+                write_folder_atomic(path, |dir| write_folder(graph, format, dir))
+            } else {
+                write_atomic(path, |w| write_stream(graph, format, w))
             }
-            write_atomic(path, |w| write_stream(graph, format, w))
         }
     }
+}
+
+/// The file that marks a folder written by a folder export, so that a later
+/// export may replace it (and never a folder of the user's).
+pub const FOLDER_MARKER: &str = ".newsgraph-export";
+
+/// The files a folder export may contain: anything else means the folder is
+/// not (only) ours.
+const FOLDER_FILES: [&str; 9] = [
+    FOLDER_MARKER,
+    "README.md",
+    "nodes.csv",
+    "relationships.csv",
+    "import.sh",
+    "fixup.cypher",
+    "entities.csv",
+    "relations.csv",
+    "load.cypher",
+];
+
+/// Whether `dir` may be replaced: empty, or an earlier folder export that
+/// holds nothing else (a database created inside it, say, stops that).
+fn replaceable(dir: &Path) -> Result<bool> {
+    let mut marked = false;
+    let mut empty = true;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry?;
+        empty = false;
+        let name = entry.file_name();
+        let known = name.to_str().is_some_and(|n| FOLDER_FILES.contains(&n));
+        if !known || !entry.file_type()?.is_file() {
+            return Ok(false);
+        }
+        marked |= name == FOLDER_MARKER;
+    }
+    Ok(empty || marked)
+}
+
+/// Writes a folder atomically: into a temporary folder beside the target,
+/// then renamed into place. An existing target is replaced only when it is
+/// empty or an earlier export (see [`FOLDER_MARKER`]).
+pub fn write_folder_atomic(path: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a folder name", path.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            if !replaceable(path)? {
+                bail!(
+                    "{} already exists and holds files that newsgraph did not write: choose another --output or remove it",
+                    path.display()
+                );
+            }
+            true
+        }
+        Ok(_) => bail!("{} exists and is not a folder", path.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create folder {}", parent.display()))?;
+    let tmp = builder(true)
+        .prefix(&format!(".{name}."))
+        .tempdir_in(&parent)
+        .with_context(|| format!("cannot write in {}", parent.display()))?;
+    fill(tmp.path())?;
+    if existing {
+        // Move the old folder aside first: rename cannot replace a folder.
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old."))
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot write in {}", parent.display()))?;
+        let aside = old.path().join("old");
+        std::fs::rename(path, &aside)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
+        if let Err(e) = std::fs::rename(tmp.path(), path) {
+            let _ = std::fs::rename(&aside, path);
+            return Err(e).with_context(|| format!("cannot write {}", path.display()));
+        }
+        drop(old);
+    } else {
+        std::fs::rename(tmp.path(), path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    // The temporary folder now lives at `path`: keep it.
+    let _ = tmp.keep();
+    Ok(())
+}
+
+/// A temporary file or folder builder whose result gets the usual
+/// permissions (0666 or 0777 less the umask), not tempfile's owner-only ones:
+/// it is renamed into place as the user's output.
+fn builder(folder: bool) -> tempfile::Builder<'static, 'static> {
+    #[allow(unused_mut)]
+    let mut b = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if folder { 0o777 } else { 0o666 };
+        b.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+    b
 }
 
 /// Writes a file atomically: into a temporary file in the same folder, then
@@ -152,7 +310,8 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
     };
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create folder {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+    let mut tmp = builder(false)
+        .tempfile_in(&dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     {
         let mut buf = std::io::BufWriter::new(tmp.as_file_mut());
