@@ -42,7 +42,12 @@ const BOILERPLATE_CUES: [&str; 30] = [
 ];
 
 /// Headings after which only the author's biography and page furniture follow.
-const AUTHOR_SECTIONS: [&str; 4] = ["About the writer", "About the author", "About the authors", "More from the author"];
+const AUTHOR_SECTIONS: [&str; 4] = [
+    "About the writer",
+    "About the author",
+    "About the authors",
+    "More from the author",
+];
 
 /// Whether a paragraph is boilerplate rather than content.
 pub fn is_boilerplate(par: &str) -> bool {
@@ -52,7 +57,9 @@ pub fn is_boilerplate(par: &str) -> bool {
     }
     let lower = p.to_lowercase();
     let words = p.split_whitespace().count();
-    if BOILERPLATE_CUES.iter().any(|c| lower.contains(c)) && (words <= 25 || lower.starts_with("copyright")) {
+    if BOILERPLATE_CUES.iter().any(|c| lower.contains(c))
+        && (words <= 25 || lower.starts_with("copyright"))
+    {
         return true;
     }
     // A bare time or date stamp: "09:31", "Updated 5:02 PM ET".
@@ -78,7 +85,9 @@ fn is_byline(par: &str) -> bool {
     !words.is_empty()
         && words.len() <= 4
         && !p.ends_with(['.', '!', '?', ':', '"', '\u{201d}'])
-        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// The byte ranges of the content paragraphs of `text`, in order. Paragraphs
@@ -99,9 +108,13 @@ pub fn clean(text: &str) -> Vec<Range<usize>> {
             break;
         }
         if !t.is_empty() {
-            let bullet = t.starts_with(['\u{2022}', '\u{25aa}', '\u{00b7}', '\u{2981}']) && t.split_whitespace().count() <= 12;
+            let bullet = t.starts_with(['\u{2022}', '\u{25aa}', '\u{00b7}', '\u{2981}'])
+                && t.split_whitespace().count() <= 12;
             let repeated = !seen.insert(t);
-            let drop = repeated || bullet || is_boilerplate(content) || (index > 0 && index <= 3 && is_byline(content));
+            let drop = repeated
+                || bullet
+                || is_boilerplate(content)
+                || (index > 0 && index <= 3 && is_byline(content));
             if !drop {
                 kept.push(trimmed_start..trimmed_end);
             }

@@ -15,7 +15,11 @@ pub fn match_key(name: &str) -> String {
     let mut words: Vec<String> = Vec::new();
     let mut cur = String::new();
     for c in name.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) || c == '.' || c == '\'' || c == '\u{2019}' {
+        if unicode_normalization::char::is_combining_mark(c)
+            || c == '.'
+            || c == '\''
+            || c == '\u{2019}'
+        {
             continue;
         }
         if c.is_alphanumeric() {
@@ -33,9 +37,17 @@ pub fn match_key(name: &str) -> String {
     words
         .into_iter()
         .map(|w| {
-            if w.len() > 3 && (w.ends_with("ei") || w.ends_with("ey") || w.ends_with("ii") || w.ends_with("iy")) {
+            if w.len() > 3
+                && (w.ends_with("ei")
+                    || w.ends_with("ey")
+                    || w.ends_with("ii")
+                    || w.ends_with("iy"))
+            {
                 format!("{}y", &w[..w.len() - 2])
-            } else if w.len() > 4 && w.ends_with('i') && !w[..w.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']) {
+            } else if w.len() > 4
+                && w.ends_with('i')
+                && !w[..w.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u'])
+            {
                 format!("{}y", &w[..w.len() - 1])
             } else {
                 w
@@ -62,7 +74,11 @@ pub fn resolve(ann: &mut Annotated) {
     let mut persons: Vec<(Vec<String>, usize)> = Vec::new();
     for i in order {
         let m = &ann.mentions[i];
-        let key = if m.key.is_empty() { match_key(&m.name) } else { m.key.clone() };
+        let key = if m.key.is_empty() {
+            match_key(&m.name)
+        } else {
+            m.key.clone()
+        };
         if key.is_empty() {
             continue;
         }
@@ -85,7 +101,14 @@ pub fn resolve(ann: &mut Annotated) {
             // A surname or partial name: the full names that contain it.
             let cands: Vec<usize> = persons
                 .iter()
-                .filter(|(full, _)| toks.len() <= full.len() && toks.iter().all(|t| full.iter().any(|f| f == t || (t.len() == 1 && f.starts_with(t.as_str())))) && *full != toks)
+                .filter(|(full, _)| {
+                    toks.len() <= full.len()
+                        && toks.iter().all(|t| {
+                            full.iter()
+                                .any(|f| f == t || (t.len() == 1 && f.starts_with(t.as_str())))
+                        })
+                        && *full != toks
+                })
                 .map(|(_, e)| *e)
                 .collect();
             if let [only] = cands.as_slice() {
@@ -106,7 +129,13 @@ pub fn resolve(ann: &mut Annotated) {
             Some(e) => e,
             None => {
                 let e = entities.len();
-                entities.push(LocalEntity { name: m.name.clone(), key: key.clone(), kind: m.kind, aliases: Vec::new(), mentions: 0 });
+                entities.push(LocalEntity {
+                    name: m.name.clone(),
+                    key: key.clone(),
+                    kind: m.kind,
+                    aliases: Vec::new(),
+                    mentions: 0,
+                });
                 by_key.insert((m.kind, key.clone()), e);
                 if m.kind == EntityType::Person {
                     persons.push((key.split(' ').map(String::from).collect(), e));
@@ -126,7 +155,9 @@ pub fn resolve(ann: &mut Annotated) {
             if !ent.aliases.contains(&m.text) {
                 ent.aliases.push(m.text.clone());
             }
-            if m.kind == EntityType::Person && m.name.split_whitespace().count() > ent.name.split_whitespace().count() {
+            if m.kind == EntityType::Person
+                && m.name.split_whitespace().count() > ent.name.split_whitespace().count()
+            {
                 ent.name = m.name.clone();
             }
         }
@@ -136,7 +167,13 @@ pub fn resolve(ann: &mut Annotated) {
         if m.kind == EntityType::Group {
             if let Some(e) = m.entity {
                 let label = group_label(&m.name);
-                if label.len() > entities[e].name.len() || entities[e].name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                if label.len() > entities[e].name.len()
+                    || entities[e]
+                        .name
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_digit())
+                {
                     entities[e].name = label;
                 }
             }
@@ -149,7 +186,20 @@ pub fn resolve(ann: &mut Annotated) {
 /// "35 suspected Russian spies" → "Russian spies".
 fn group_label(text: &str) -> String {
     text.split_whitespace()
-        .skip_while(|w| w.chars().all(|c| c.is_ascii_digit() || c == ',') || matches!(w.to_lowercase().as_str(), "suspected" | "alleged" | "some" | "other" | "former" | "senior" | "top" | "leading"))
+        .skip_while(|w| {
+            w.chars().all(|c| c.is_ascii_digit() || c == ',')
+                || matches!(
+                    w.to_lowercase().as_str(),
+                    "suspected"
+                        | "alleged"
+                        | "some"
+                        | "other"
+                        | "former"
+                        | "senior"
+                        | "top"
+                        | "leading"
+                )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -170,8 +220,17 @@ fn resolve_pronouns(ann: &mut Annotated) {
                 .mentions
                 .iter()
                 .filter(|m| m.entity.is_some() && m.is_name)
-                .filter(|m| (m.sentence == si && m.tokens.end <= ti) || (m.sentence < si && m.sentence + 2 >= si))
-                .filter(|m| if person { m.kind == EntityType::Person } else { matches!(m.kind, EntityType::Gpe | EntityType::Org) })
+                .filter(|m| {
+                    (m.sentence == si && m.tokens.end <= ti)
+                        || (m.sentence < si && m.sentence + 2 >= si)
+                })
+                .filter(|m| {
+                    if person {
+                        m.kind == EntityType::Person
+                    } else {
+                        matches!(m.kind, EntityType::Gpe | EntityType::Org)
+                    }
+                })
                 .max_by_key(|m| (m.sentence, m.tokens.start));
             if let Some(a) = ante {
                 added.push(Mention {
@@ -203,7 +262,13 @@ mod tests {
     use crate::document::Document;
 
     fn run(text: &str) -> Annotated {
-        let mut ann = Annotated { doc: Document { text: text.into(), ..Default::default() }, ..Default::default() };
+        let mut ann = Annotated {
+            doc: Document {
+                text: text.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         ann.kept = crate::clean::clean(text);
         ann.sentences = crate::segment::segment(text, &ann.kept);
         crate::entities::detect(&mut ann);
@@ -222,10 +287,25 @@ mod tests {
 
     #[test]
     fn surnames_and_pronouns_join_the_full_name() {
-        let a = run("Finance Minister Olga Petrova arrived. Petrova said she would stay. Mr. Ivanov left.");
-        let olga: Vec<&Mention> = a.mentions.iter().filter(|m| m.entity == a.mentions[0].entity).collect();
-        assert_eq!(olga.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), vec!["Olga Petrova", "Petrova", "she"]);
-        assert_eq!(a.entities[a.mentions[0].entity.unwrap()].name, "Olga Petrova");
-        assert!(a.entities.iter().any(|e| e.name == "Ivanov" && e.kind == EntityType::Person));
+        let a = run(
+            "Finance Minister Olga Petrova arrived. Petrova said she would stay. Mr. Ivanov left.",
+        );
+        let olga: Vec<&Mention> = a
+            .mentions
+            .iter()
+            .filter(|m| m.entity == a.mentions[0].entity)
+            .collect();
+        assert_eq!(
+            olga.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
+            vec!["Olga Petrova", "Petrova", "she"]
+        );
+        assert_eq!(
+            a.entities[a.mentions[0].entity.unwrap()].name,
+            "Olga Petrova"
+        );
+        assert!(a
+            .entities
+            .iter()
+            .any(|e| e.name == "Ivanov" && e.kind == EntityType::Person));
     }
 }

@@ -18,7 +18,13 @@ const COMMON_WORDS: &str = include_str!("../data/lexicon/common_words.txt");
 
 fn common_words() -> &'static HashSet<&'static str> {
     static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    S.get_or_init(|| COMMON_WORDS.lines().filter(|l| !l.starts_with('#')).map(str::trim).collect())
+    S.get_or_init(|| {
+        COMMON_WORDS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::trim)
+            .collect()
+    })
 }
 
 fn group_nouns() -> &'static HashSet<String> {
@@ -34,47 +40,216 @@ fn group_nouns() -> &'static HashSet<String> {
 
 /// Head words that make a capitalized name an organization.
 const ORG_HEADS: [&str; 48] = [
-    "ministry", "department", "agency", "bureau", "council", "committee", "commission", "congress",
-    "senate", "parliament", "duma", "party", "union", "organization", "organisation", "nations",
-    "bank", "fund", "court", "university", "college", "institute", "foundation", "times", "post",
-    "news", "journal", "press", "network", "inc", "inc.", "corp", "corp.", "company", "group",
-    "army", "navy", "force", "guard", "police", "service", "administration", "alliance",
-    "association", "office", "tribune", "herald", "channel",
+    "ministry",
+    "department",
+    "agency",
+    "bureau",
+    "council",
+    "committee",
+    "commission",
+    "congress",
+    "senate",
+    "parliament",
+    "duma",
+    "party",
+    "union",
+    "organization",
+    "organisation",
+    "nations",
+    "bank",
+    "fund",
+    "court",
+    "university",
+    "college",
+    "institute",
+    "foundation",
+    "times",
+    "post",
+    "news",
+    "journal",
+    "press",
+    "network",
+    "inc",
+    "inc.",
+    "corp",
+    "corp.",
+    "company",
+    "group",
+    "army",
+    "navy",
+    "force",
+    "guard",
+    "police",
+    "service",
+    "administration",
+    "alliance",
+    "association",
+    "office",
+    "tribune",
+    "herald",
+    "channel",
 ];
 
 /// Head words that make a capitalized name a facility.
 const FACILITY_HEADS: [&str; 14] = [
-    "embassy", "consulate", "compound", "compounds", "base", "airport", "palace", "building",
-    "tower", "prison", "port", "plant", "bridge", "stadium",
+    "embassy",
+    "consulate",
+    "compound",
+    "compounds",
+    "base",
+    "airport",
+    "palace",
+    "building",
+    "tower",
+    "prison",
+    "port",
+    "plant",
+    "bridge",
+    "stadium",
 ];
 
 /// Head words that make a capitalized name an event.
 const EVENT_HEADS: [&str; 12] = [
-    "summit", "war", "election", "elections", "games", "olympics", "cup", "conference", "forum",
-    "crisis", "revolution", "referendum",
+    "summit",
+    "war",
+    "election",
+    "elections",
+    "games",
+    "olympics",
+    "cup",
+    "conference",
+    "forum",
+    "crisis",
+    "revolution",
+    "referendum",
 ];
 
 /// Lower-case words that may join the words of one name ("Ministry of Foreign Affairs").
-const NAME_CONNECTORS: [&str; 12] = ["of", "for", "the", "de", "al", "bin", "von", "van", "la", "del", "da", "&"];
+const NAME_CONNECTORS: [&str; 12] = [
+    "of", "for", "the", "de", "al", "bin", "von", "van", "la", "del", "da", "&",
+];
 
 /// Capitalized words that are not names at the start of a sentence or alone.
 const NOT_NAMES: [&str; 96] = [
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "or", "in", "on",
-    "at", "to", "for", "of", "by", "with", "from", "this", "that", "these", "those", "there",
-    "his", "her", "their", "its", "our", "my", "your", "as", "after", "before", "when", "while",
-    "if", "so", "yet", "still", "however", "meanwhile", "earlier", "later", "now", "then", "what",
-    "who", "why", "how", "where", "which", "one", "two", "three", "some", "many", "most", "all",
-    "no", "not", "during", "since", "although", "though", "because", "despite", "according",
-    "amid", "under", "over", "also", "even", "last", "next", "first", "both", "each", "every",
-    "another", "other", "such", "here", "today", "yesterday", "tomorrow", "mr.", "mrs.", "ms.",
-    "dr.", "great", "new", "former",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "but",
+    "and",
+    "or",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "of",
+    "by",
+    "with",
+    "from",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "your",
+    "as",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "so",
+    "yet",
+    "still",
+    "however",
+    "meanwhile",
+    "earlier",
+    "later",
+    "now",
+    "then",
+    "what",
+    "who",
+    "why",
+    "how",
+    "where",
+    "which",
+    "one",
+    "two",
+    "three",
+    "some",
+    "many",
+    "most",
+    "all",
+    "no",
+    "not",
+    "during",
+    "since",
+    "although",
+    "though",
+    "because",
+    "despite",
+    "according",
+    "amid",
+    "under",
+    "over",
+    "also",
+    "even",
+    "last",
+    "next",
+    "first",
+    "both",
+    "each",
+    "every",
+    "another",
+    "other",
+    "such",
+    "here",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "great",
+    "new",
+    "former",
 ];
 
 /// Day and month names: capitalized, never entities.
 const CALENDAR: [&str; 19] = [
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Honorifics that mark the next name as a person.
@@ -82,7 +257,14 @@ const HONORIFICS: [&str; 8] = ["mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "
 
 /// Nouns that, after a country or demonym, stand for the country's state.
 const STATE_NOUNS: [&str; 8] = [
-    "government", "state", "administration", "leadership", "regime", "authorities", "federation", "side",
+    "government",
+    "state",
+    "administration",
+    "leadership",
+    "regime",
+    "authorities",
+    "federation",
+    "side",
 ];
 
 /// Prepositions after which a capital is the city, not the government.
@@ -100,10 +282,18 @@ fn is_acronym(t: &str) -> bool {
 /// Whether a sentence is a title-case headline (most words capitalized, no
 /// final stop), where capitalization says nothing about names.
 fn is_headline(words: &[&str]) -> bool {
-    let alpha: Vec<&&str> = words.iter().filter(|w| w.len() > 3 && w.chars().next().is_some_and(char::is_alphabetic)).collect();
+    let alpha: Vec<&&str> = words
+        .iter()
+        .filter(|w| w.len() > 3 && w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
     let caps = alpha.iter().filter(|w| is_cap(w)).count();
-    let stops = words.last().is_some_and(|w| matches!(*w, "." | "!" | "?" | "\"" | "\u{201d}"));
-    let all_caps = words.iter().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).all(|w| is_cap(w));
+    let stops = words
+        .last()
+        .is_some_and(|w| matches!(*w, "." | "!" | "?" | "\"" | "\u{201d}"));
+    let all_caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .all(|w| is_cap(w));
     alpha.len() >= 3 && ((!stops && caps * 10 >= alpha.len() * 7) || all_caps)
 }
 
@@ -184,7 +374,16 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
             if let Some(cm) = country {
                 let ci = out.len();
                 out.push(cm);
-                facts.push(StandingFact { subject: gi, relation: if out[gi].kind == EntityType::Facility { "owned_by" } else { "member_of" }, object: ci, trigger: String::new() });
+                facts.push(StandingFact {
+                    subject: gi,
+                    relation: if out[gi].kind == EntityType::Facility {
+                        "owned_by"
+                    } else {
+                        "member_of"
+                    },
+                    object: ci,
+                    trigger: String::new(),
+                });
             }
             i = end;
             continue;
@@ -208,13 +407,20 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
                 }
                 Role::Capital => {
                     let prev = i.checked_sub(1).map(|p| c.lower[p].as_str());
-                    let seat = !c.words[i..end].iter().any(|w| g.lookup(w).iter().any(|x| x.kind == EntityType::Gpe && x.role == Role::Name && x.country.is_some()));
+                    let seat = !c.words[i..end].iter().any(|w| {
+                        g.lookup(w).iter().any(|x| {
+                            x.kind == EntityType::Gpe && x.role == Role::Name && x.country.is_some()
+                        })
+                    });
                     let as_place = prev.is_some_and(|p| PLACE_PREPOSITIONS.contains(&p))
                         && !matches!(c.lower[i].as_str(), "kremlin" | "white")
                         && seat;
                     if as_place {
                         // The city keeps its own entry where the gazetteer has one ("Washington, D.C.").
-                        let city = g.lookup(&format!("{}, D.C.", c.text(i..end))).first().map_or_else(|| c.text(i..end), |e| e.canonical.clone());
+                        let city = g
+                            .lookup(&format!("{}, D.C.", c.text(i..end)))
+                            .first()
+                            .map_or_else(|| c.text(i..end), |e| e.canonical.clone());
                         out.push(c.mention(i..end, city, EntityType::Gpe));
                     } else {
                         out.push(c.mention(i..end, e.canonical.clone(), EntityType::Gpe));
@@ -224,7 +430,10 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
                 }
                 Role::Name => {
                     // "Russia's Ministry of Foreign Affairs" is the ministry, handled by the run below.
-                    if e.kind == EntityType::Gpe && next.is_some_and(|w| STATE_NOUNS.contains(&w)) && c.lower.get(end) != Some(&"state".to_string()) {
+                    if e.kind == EntityType::Gpe
+                        && next.is_some_and(|w| STATE_NOUNS.contains(&w))
+                        && c.lower.get(end) != Some(&"state".to_string())
+                    {
                         out.push(c.mention(i..end + 1, e.canonical.clone(), EntityType::Gpe));
                         i = end + 1;
                         continue;
@@ -247,7 +456,7 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
                     let is_person = m.kind == EntityType::Person;
                     out.push(m);
                     if is_person {
-                        title_fact(g, c, i, end, pi, out, facts);
+                        title_fact(g, c, pi, out, facts);
                     }
                 }
                 i = end;
@@ -264,8 +473,15 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
 fn name_run_end(c: &Ctx, i: usize) -> usize {
     let n = c.words.len();
     let first = c.lower[i].as_str();
-    let sentence_start = i == 0 || matches!(c.words[i - 1], "\"" | "\u{201c}" | "(" | "'" | "\u{2018}" | ":" | "\u{2014}");
-    if NOT_NAMES.contains(&first) && (sentence_start || !first.ends_with('.')) && !HONORIFICS.contains(&first) {
+    let sentence_start = i == 0
+        || matches!(
+            c.words[i - 1],
+            "\"" | "\u{201c}" | "(" | "'" | "\u{2018}" | ":" | "\u{2014}"
+        );
+    if NOT_NAMES.contains(&first)
+        && (sentence_start || !first.ends_with('.'))
+        && !HONORIFICS.contains(&first)
+    {
         return i;
     }
     if HONORIFICS.contains(&first) {
@@ -282,13 +498,20 @@ fn name_run_end(c: &Ctx, i: usize) -> usize {
     let mut k = i;
     while k < n {
         let w = c.words[k];
-        if is_cap(w) && !CALENDAR.contains(&c.lower[k].as_str()) && (k == i || !NOT_NAMES.contains(&c.lower[k].as_str()) || c.lower[k] == "new") {
+        if is_cap(w)
+            && !CALENDAR.contains(&c.lower[k].as_str())
+            && (k == i || !NOT_NAMES.contains(&c.lower[k].as_str()) || c.lower[k] == "new")
+        {
             // A title word inside a run ends the name before it ("Trump Secretary").
             k += 1;
             end = k;
-        } else if k > i && NAME_CONNECTORS.contains(&c.lower[k].as_str()) && k + 1 < n && is_cap(c.words[k + 1]) && run_has_org_head(c, i, k) {
-            k += 1;
-        } else if (w == "-" || w == "&") && k > i && k + 1 < n && is_cap(c.words[k + 1]) {
+        } else if k > i
+            && k + 1 < n
+            && is_cap(c.words[k + 1])
+            && ((NAME_CONNECTORS.contains(&c.lower[k].as_str()) && run_has_org_head(c, i, k))
+                || w == "-"
+                || w == "&")
+        {
             k += 1;
         } else {
             break;
@@ -300,8 +523,14 @@ fn name_run_end(c: &Ctx, i: usize) -> usize {
 /// Whether a run that reaches a connector can continue ("Ministry of …",
 /// "Office of the Director of …", "Bank of America").
 fn run_has_org_head(c: &Ctx, i: usize, k: usize) -> bool {
-    c.lower[i..k].iter().any(|w| ORG_HEADS.contains(&w.as_str()) || EVENT_HEADS.contains(&w.as_str()) || w == "director" || w == "secretary")
-        || (k + 2 < c.words.len() && c.lower[k] == "of" && ORG_HEADS.contains(&c.lower[k + 1].as_str()))
+    c.lower[i..k].iter().any(|w| {
+        ORG_HEADS.contains(&w.as_str())
+            || EVENT_HEADS.contains(&w.as_str())
+            || w == "director"
+            || w == "secretary"
+    }) || (k + 2 < c.words.len()
+        && c.lower[k] == "of"
+        && ORG_HEADS.contains(&c.lower[k + 1].as_str()))
 }
 
 /// Types a capitalized run, stripping leading titles; `None` for non-names.
@@ -311,11 +540,9 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
     let mut titled = false;
     let mut k = s;
     while k < end {
-        if g.title_before(&c.lower, k + 1).is_some() {
-            if k + 1 < end {
-                s = k + 1;
-                titled = true;
-            }
+        if k + 1 < end && g.title_before(&c.lower, k + 1).is_some() {
+            s = k + 1;
+            titled = true;
         }
         k += 1;
     }
@@ -340,11 +567,21 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
         EntityType::Facility
     } else if EVENT_HEADS.contains(&head) || (head == "assembly" && words.len() > 1) {
         EntityType::Event
-    } else if ORG_HEADS.contains(&head) || words.iter().any(|w| w == "ministry" || w == "department" || w == "office" || w == "committee") {
+    } else if ORG_HEADS.contains(&head)
+        || words
+            .iter()
+            .any(|w| w == "ministry" || w == "department" || w == "office" || w == "committee")
+    {
         EntityType::Org
     } else if honorific || titled || title_before {
         EntityType::Person
-    } else if end - s == 1 && s > 0 && matches!(c.lower[s - 1].as_str(), "in" | "at" | "from" | "near" | "to") {
+    } else if end - s == 1
+        && s > 0
+        && matches!(
+            c.lower[s - 1].as_str(),
+            "in" | "at" | "from" | "near" | "to"
+        )
+    {
         // An unknown single name after a locative preposition is a place.
         EntityType::Gpe
     } else if end - s == 1 && is_acronym(c.words[s]) {
@@ -353,48 +590,78 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
         EntityType::Person
     };
     // A lone capitalized common word at the start of a sentence is not a name.
-    if end - s == 1 && (s == 0 || !c.words[s - 1].chars().any(char::is_alphanumeric)) && kind == EntityType::Person && !honorific && !title_before && c.lower[s].len() < 3 {
+    if end - s == 1
+        && (s == 0 || !c.words[s - 1].chars().any(char::is_alphanumeric))
+        && kind == EntityType::Person
+        && !honorific
+        && !title_before
+        && c.lower[s].len() < 3
+    {
         return None;
     }
-    let name = if kind == EntityType::Person { text.clone() } else { strip_the(&text) };
+    let name = if kind == EntityType::Person {
+        text.clone()
+    } else {
+        strip_the(&text)
+    };
     Some(c.mention(s..end, name, kind))
 }
 
 fn strip_the(s: &str) -> String {
-    s.strip_prefix("The ").map(String::from).unwrap_or_else(|| s.to_string())
+    s.strip_prefix("The ")
+        .map(String::from)
+        .unwrap_or_else(|| s.to_string())
 }
 
-/// A title before (or an apposition after) a person gives a standing fact.
-fn title_fact(g: &Gazetteer, c: &Ctx, name_start: usize, name_end: usize, person: usize, out: &mut Vec<Mention>, facts: &mut Vec<StandingFact>) {
-    let mut s = name_start;
-    while s > 0 && is_cap(c.words[s - 1]) && g.title_before(&c.lower, s).is_none() {
-        break;
-    }
-    // The title may be inside the run ("Foreign Minister Sergey Lavrov"): find the name start.
+/// A title before a person gives a standing fact.
+fn title_fact(
+    g: &Gazetteer,
+    c: &Ctx,
+    person: usize,
+    out: &mut Vec<Mention>,
+    facts: &mut Vec<StandingFact>,
+) {
+    // The title may be inside the run ("Foreign Minister Sergey Lavrov"): the name starts after it.
     let person_start = out[person].tokens.start;
-    s = s.min(person_start);
     let Some((ts, title)) = g.title_before(&c.lower, person_start) else {
         return;
     };
-    let _ = name_end;
     // Skip lower-case modifiers between an affiliation and the title
     // ("White House economic adviser", "Indiana University international relations professor").
     let mut a_end = ts;
     let mut skipped = 0;
-    while a_end > 0 && skipped < 3 && !is_cap(c.words[a_end - 1]) && c.words[a_end - 1].chars().all(|ch| ch.is_alphabetic() || ch == '-') && !NOT_NAMES.contains(&c.lower[a_end - 1].as_str()) {
+    while a_end > 0
+        && skipped < 3
+        && !is_cap(c.words[a_end - 1])
+        && c.words[a_end - 1]
+            .chars()
+            .all(|ch| ch.is_alphabetic() || ch == '-')
+        && !NOT_NAMES.contains(&c.lower[a_end - 1].as_str())
+    {
         a_end -= 1;
         skipped += 1;
     }
     if a_end > 0 && (c.lower[a_end - 1] == "'s") {
         a_end -= 1;
     }
-    let aff = affiliation_ending_at(g, c, a_end).or_else(|| if skipped > 0 { affiliation_ending_at(g, c, ts) } else { None });
+    let aff = affiliation_ending_at(g, c, a_end).or_else(|| {
+        if skipped > 0 {
+            affiliation_ending_at(g, c, ts)
+        } else {
+            None
+        }
+    });
     let trigger = c.text(ts..person_start);
     match aff {
         Some(m) => {
             let ai = out.len();
             out.push(m);
-            facts.push(StandingFact { subject: person, relation: title.relation, object: ai, trigger });
+            facts.push(StandingFact {
+                subject: person,
+                relation: title.relation,
+                object: ai,
+                trigger,
+            });
         }
         None => {
             if let Some(def) = &title.default_affiliation {
@@ -402,7 +669,12 @@ fn title_fact(g: &Gazetteer, c: &Ctx, name_start: usize, name_end: usize, person
                 m.is_name = false;
                 let ai = out.len();
                 out.push(m);
-                facts.push(StandingFact { subject: person, relation: title.relation, object: ai, trigger });
+                facts.push(StandingFact {
+                    subject: person,
+                    relation: title.relation,
+                    object: ai,
+                    trigger,
+                });
             }
         }
     }
@@ -449,10 +721,18 @@ fn group_head(phrase: &str) -> &str {
 fn group_at(g: &Gazetteer, c: &Ctx, i: usize) -> Option<(usize, Mention, Option<Mention>)> {
     let n = c.words.len();
     let mut k = i;
-    if c.words[k].chars().all(|ch| ch.is_ascii_digit() || ch == ',') {
+    if c.words[k]
+        .chars()
+        .all(|ch| ch.is_ascii_digit() || ch == ',')
+    {
         k += 1;
     }
-    while k < n && matches!(c.lower[k].as_str(), "suspected" | "senior" | "top" | "former" | "alleged" | "some" | "other" | "leading") {
+    while k < n
+        && matches!(
+            c.lower[k].as_str(),
+            "suspected" | "senior" | "top" | "former" | "alleged" | "some" | "other" | "leading"
+        )
+    {
         k += 1;
     }
     let q_start = k;
@@ -471,12 +751,21 @@ fn group_at(g: &Gazetteer, c: &Ctx, i: usize) -> Option<(usize, Mention, Option<
         }
         let country = e.country.clone().unwrap_or_else(|| e.canonical.clone());
         let mut fm = c.mention(i..end, c.text(q_start..end), EntityType::Facility);
-        fm.key = format!("{}|{}", crate::graph::slug(&country), c.lower[k].trim_end_matches('s'));
+        fm.key = format!(
+            "{}|{}",
+            crate::graph::slug(&country),
+            c.lower[k].trim_end_matches('s')
+        );
         let cm = c.mention(q_start..q_end, e.canonical.clone(), e.kind);
         return Some((end, fm, Some(cm)));
     }
     let mut m = 0;
-    while k < n && m < 2 && !group_nouns().contains(&c.lower[k]) && c.words[k].chars().all(char::is_alphabetic) && !is_cap(c.words[k]) {
+    while k < n
+        && m < 2
+        && !group_nouns().contains(&c.lower[k])
+        && c.words[k].chars().all(char::is_alphabetic)
+        && !is_cap(c.words[k])
+    {
         k += 1;
         m += 1;
     }
@@ -491,7 +780,11 @@ fn group_at(g: &Gazetteer, c: &Ctx, i: usize) -> Option<(usize, Mention, Option<
     let country = e.country.clone().unwrap_or_else(|| e.canonical.clone());
     let label = c.text(q_start..end);
     let mut gm = c.mention(i..end, label, EntityType::Group);
-    gm.key = format!("{}|{}", crate::graph::slug(&country), group_head(&c.lower[q_end..end].join(" ")));
+    gm.key = format!(
+        "{}|{}",
+        crate::graph::slug(&country),
+        group_head(&c.lower[q_end..end].join(" "))
+    );
     let cm = c.mention(q_start..q_end, e.canonical.clone(), e.kind);
     Some((end, gm, Some(cm)))
 }
@@ -502,7 +795,13 @@ mod tests {
     use crate::document::Document;
 
     fn run(text: &str) -> Annotated {
-        let mut ann = Annotated { doc: Document { text: text.into(), ..Default::default() }, ..Default::default() };
+        let mut ann = Annotated {
+            doc: Document {
+                text: text.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         ann.kept = crate::clean::clean(text);
         ann.sentences = crate::segment::segment(text, &ann.kept);
         detect(&mut ann);
@@ -510,7 +809,10 @@ mod tests {
     }
 
     fn names(a: &Annotated) -> Vec<(String, EntityType)> {
-        a.mentions.iter().map(|m| (m.name.clone(), m.kind)).collect()
+        a.mentions
+            .iter()
+            .map(|m| (m.name.clone(), m.kind))
+            .collect()
     }
 
     #[test]
@@ -526,7 +828,11 @@ mod tests {
                 ("Moscow".to_string(), EntityType::Gpe),
             ]
         );
-        let f: Vec<(usize, &str, usize)> = a.facts.iter().map(|f| (f.subject, f.relation, f.object)).collect();
+        let f: Vec<(usize, &str, usize)> = a
+            .facts
+            .iter()
+            .map(|f| (f.subject, f.relation, f.object))
+            .collect();
         assert_eq!(f, vec![(0, "member_of", 1), (2, "member_of", 3)]);
     }
 
@@ -535,7 +841,11 @@ mod tests {
         let a = run("The Kremlin said Beijing would reply. Talks were held in Beijing.");
         assert_eq!(
             names(&a),
-            vec![("Russia".into(), EntityType::Gpe), ("China".into(), EntityType::Gpe), ("Beijing".into(), EntityType::Gpe)]
+            vec![
+                ("Russia".into(), EntityType::Gpe),
+                ("China".into(), EntityType::Gpe),
+                ("Beijing".into(), EntityType::Gpe)
+            ]
         );
     }
 
@@ -554,7 +864,11 @@ mod tests {
         let a = run("Spain's Ministry of Foreign Affairs and the Daily Planet Tribune spoke.");
         assert_eq!(
             names(&a),
-            vec![("Spain".into(), EntityType::Gpe), ("Ministry of Foreign Affairs".into(), EntityType::Org), ("Daily Planet Tribune".into(), EntityType::Org)]
+            vec![
+                ("Spain".into(), EntityType::Gpe),
+                ("Ministry of Foreign Affairs".into(), EntityType::Org),
+                ("Daily Planet Tribune".into(), EntityType::Org)
+            ]
         );
     }
 }

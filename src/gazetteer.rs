@@ -86,7 +86,13 @@ fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
 
 fn list(field: Option<&&str>) -> Vec<String> {
     field
-        .map(|f| f.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+        .map(|f| {
+            f.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -100,9 +106,16 @@ impl Gazetteer {
     fn add(&mut self, surface: &str, entry: Entry) {
         let key = key_of(surface);
         self.max_len = self.max_len.max(key.split(' ').count());
-        let exact_case = surface.len() <= 4 && surface.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+        let exact_case = surface.len() <= 4
+            && surface
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
         let list = self.phrases.entry(key).or_default();
-        if !list.iter().any(|e| e.canonical == entry.canonical && e.role == entry.role) {
+        if !list
+            .iter()
+            .any(|e| e.canonical == entry.canonical && e.role == entry.role)
+        {
             list.push(Entry {
                 exact_case,
                 surface: surface.to_string(),
@@ -136,7 +149,10 @@ impl Gazetteer {
         }
         for (text, default_kind) in [(PLACES, EntityType::Gpe), (ORGANIZATIONS, EntityType::Org)] {
             for r in rows(text) {
-                let kind = r.get(1).and_then(|t| t.parse().ok()).unwrap_or(default_kind);
+                let kind = r
+                    .get(1)
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(default_kind);
                 let country = r.get(3).filter(|c| !c.is_empty()).map(|c| c.to_string());
                 let entry = Entry {
                     canonical: r[0].to_string(),
@@ -153,7 +169,11 @@ impl Gazetteer {
             }
         }
         for r in rows(TITLES) {
-            let relation = if r.get(1) == Some(&"leader_of") { "leader_of" } else { "member_of" };
+            let relation = if r.get(1) == Some(&"leader_of") {
+                "leader_of"
+            } else {
+                "member_of"
+            };
             let key = key_of(r[0]);
             g.max_title_len = g.max_title_len.max(key.split(' ').count());
             g.titles.insert(
@@ -182,7 +202,9 @@ impl Gazetteer {
             }
             key.push_str(&norm_token(tokens[i + n - 1]));
             if let Some(entries) = self.phrases.get(&key) {
-                let ok: bool = entries.iter().any(|e| !e.exact_case || tokens[i..i + n].join(" ") == e.surface);
+                let ok: bool = entries
+                    .iter()
+                    .any(|e| !e.exact_case || tokens[i..i + n].join(" ") == e.surface);
                 if ok {
                     best = Some((n, entries.as_slice()));
                 }
@@ -198,7 +220,11 @@ impl Gazetteer {
 
     /// The country a name, demonym or capital refers to.
     pub fn country_of(&self, phrase: &str) -> Option<&Entry> {
-        self.lookup(phrase).iter().find(|e| e.kind == EntityType::Gpe && e.country.is_none() && matches!(e.role, Role::Name | Role::Demonym | Role::Capital))
+        self.lookup(phrase).iter().find(|e| {
+            e.kind == EntityType::Gpe
+                && e.country.is_none()
+                && matches!(e.role, Role::Name | Role::Demonym | Role::Capital)
+        })
     }
 
     /// The longest title ending just before token `end` (exclusive), with its
@@ -230,7 +256,10 @@ mod tests {
         let toks = ["the", "Kremlin", "and", "the", "United", "States"];
         assert_eq!(g.longest_match(&toks, 1).unwrap().1[0].canonical, "Russia");
         let (n, e) = g.longest_match(&toks, 4).unwrap();
-        assert_eq!((n, e[0].canonical.as_str(), e[0].role), (2, "United States", Role::Name));
+        assert_eq!(
+            (n, e[0].canonical.as_str(), e[0].role),
+            (2, "United States", Role::Name)
+        );
         assert_eq!(g.country_of("Russian").unwrap().canonical, "Russia");
         assert_eq!(g.country_of("Pyongyang").unwrap().role, Role::Capital);
         // "us" the pronoun is not the country.
@@ -241,9 +270,18 @@ mod tests {
     #[test]
     fn titles_carry_relations_and_defaults() {
         let g = Gazetteer::get();
-        let lower: Vec<String> = ["russian", "foreign", "minister"].iter().map(|s| s.to_string()).collect();
+        let lower: Vec<String> = ["russian", "foreign", "minister"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let (start, t) = g.title_before(&lower, 3).unwrap();
         assert_eq!((start, t.relation), (1, "member_of"));
-        assert_eq!(g.title("Secretary of State").unwrap().default_affiliation.as_deref(), Some("United States"));
+        assert_eq!(
+            g.title("Secretary of State")
+                .unwrap()
+                .default_affiliation
+                .as_deref(),
+            Some("United States")
+        );
     }
 }

@@ -83,7 +83,12 @@ pub fn verb_forms(lemma: &str) -> Vec<String> {
             f.push(format!("{lemma}ed"));
             f.push(format!("{lemma}ing"));
             // Doubling a final consonant: expel → expelled, ban → banned.
-            if bytes.len() >= 3 && !vowel(last) && !b"wxy".contains(&last) && vowel(bytes[bytes.len() - 2]) && !vowel(bytes[bytes.len() - 3]) {
+            if bytes.len() >= 3
+                && !vowel(last)
+                && !b"wxy".contains(&last)
+                && vowel(bytes[bytes.len() - 2])
+                && !vowel(bytes[bytes.len() - 3])
+            {
                 f.push(format!("{lemma}{}ed", last as char));
                 f.push(format!("{lemma}{}ing", last as char));
             }
@@ -103,7 +108,8 @@ impl Lexicon {
 
     /// Reads a lexicon file (same format as `data/lexicon/triggers.tsv`).
     pub fn load(path: &Path) -> Result<Lexicon> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read lexicon {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read lexicon {}", path.display()))?;
         Lexicon::parse(&text, &path.display().to_string())
     }
 
@@ -121,12 +127,21 @@ impl Lexicon {
             let kind = match cols[2] {
                 "verb" | "phrase" => TriggerKind::Verb,
                 "noun" => TriggerKind::Noun,
-                other => bail!("{name}:{}: unknown kind '{other}' (verb, noun or phrase)", i + 1),
+                other => bail!(
+                    "{name}:{}: unknown kind '{other}' (verb, noun or phrase)",
+                    i + 1
+                ),
             };
             let words: Vec<String> = cols[0].split_whitespace().map(str::to_lowercase).collect();
             let preps = cols
                 .get(3)
-                .map(|p| p.split(';').map(str::trim).filter(|s| !s.is_empty() && *s != "-").map(String::from).collect())
+                .map(|p| {
+                    p.split(';')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty() && *s != "-")
+                        .map(String::from)
+                        .collect()
+                })
                 .unwrap_or_default();
             let idx = lex.triggers.len();
             lex.triggers.push(Trigger {
@@ -138,7 +153,9 @@ impl Lexicon {
             });
             let firsts = match kind {
                 TriggerKind::Verb => verb_forms(&words[0]),
-                TriggerKind::Noun if words.len() == 1 => vec![words[0].clone(), format!("{}s", words[0])],
+                TriggerKind::Noun if words.len() == 1 => {
+                    vec![words[0].clone(), format!("{}s", words[0])]
+                }
                 TriggerKind::Noun => vec![words[0].clone()],
             };
             for f in firsts {
@@ -164,7 +181,10 @@ impl Lexicon {
             }
             let ok = t.rest.iter().enumerate().all(|(k, w)| {
                 let tok = &lower[i + 1 + k];
-                tok == w || (k + 1 == t.rest.len() && t.kind == TriggerKind::Noun && *tok == format!("{w}s"))
+                tok == w
+                    || (k + 1 == t.rest.len()
+                        && t.kind == TriggerKind::Noun
+                        && *tok == format!("{w}s"))
             });
             if ok && best.is_none_or(|(_, bn)| n > bn) {
                 best = Some((t, n));
@@ -189,16 +209,25 @@ mod tests {
     #[test]
     fn longest_phrase_wins() {
         let lex = Lexicon::builtin();
-        let lower: Vec<String> = ["they", "called", "on", "him"].iter().map(|s| s.to_string()).collect();
+        let lower: Vec<String> = ["they", "called", "on", "him"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let (t, n) = lex.match_at(&lower, 1).unwrap();
         assert_eq!((t.relation.as_str(), n), ("demanded", 2));
-        let lower: Vec<String> = ["sanctions", "against"].iter().map(|s| s.to_string()).collect();
+        let lower: Vec<String> = ["sanctions", "against"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(lex.match_at(&lower, 0).unwrap().0.relation, "sanctioned");
     }
 
     #[test]
     fn bad_lines_are_reported_with_their_number() {
         let err = Lexicon::parse("# c\nexpel\texpelled\tadverb\n", "x.tsv").unwrap_err();
-        assert_eq!(err.to_string(), "x.tsv:2: unknown kind 'adverb' (verb, noun or phrase)");
+        assert_eq!(
+            err.to_string(),
+            "x.tsv:2: unknown kind 'adverb' (verb, noun or phrase)"
+        );
     }
 }

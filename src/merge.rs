@@ -63,7 +63,11 @@ pub struct DocRelation {
 pub fn doc_graph(ann: &Annotated) -> DocGraph {
     let text = &ann.doc.text;
     // Byte → char offsets of sentence bounds, counted in one pass.
-    let mut bounds: Vec<usize> = ann.sentences.iter().flat_map(|s| [s.span.start, s.span.end]).collect();
+    let mut bounds: Vec<usize> = ann
+        .sentences
+        .iter()
+        .flat_map(|s| [s.span.start, s.span.end])
+        .collect();
     bounds.sort_unstable();
     bounds.dedup();
     let mut chars = HashMap::with_capacity(bounds.len());
@@ -76,7 +80,13 @@ pub fn doc_graph(ann: &Annotated) -> DocGraph {
     let entities = ann
         .entities
         .iter()
-        .map(|e| DocEntity { kind: e.kind, key: e.key.clone(), name: e.name.clone(), aliases: e.aliases.clone(), mentions: e.mentions })
+        .map(|e| DocEntity {
+            kind: e.kind,
+            key: e.key.clone(),
+            name: e.name.clone(),
+            aliases: e.aliases.clone(),
+            mentions: e.mentions,
+        })
         .collect();
     let relations = ann
         .relations
@@ -130,12 +140,6 @@ struct GlobalEntity {
     documents: BTreeSet<String>,
 }
 
-impl Default for EntityType {
-    fn default() -> Self {
-        EntityType::Person
-    }
-}
-
 #[derive(Debug, Default)]
 struct EdgeAcc {
     count: usize,
@@ -166,11 +170,19 @@ impl Merger {
             .entities
             .into_iter()
             .map(|e| {
-                let key = if e.key.is_empty() { match_key(&e.name) } else { e.key.clone() };
+                let key = if e.key.is_empty() {
+                    match_key(&e.name)
+                } else {
+                    e.key.clone()
+                };
                 let next = self.entities.len();
                 let gi = *self.index.entry((e.kind, key.clone())).or_insert(next);
                 if gi == next {
-                    self.entities.push(GlobalEntity { kind: e.kind, key, ..Default::default() });
+                    self.entities.push(GlobalEntity {
+                        kind: e.kind,
+                        key,
+                        ..Default::default()
+                    });
                 }
                 let g = &mut self.entities[gi];
                 *g.names.entry(e.name).or_default() += e.mentions.max(1);
@@ -185,9 +197,16 @@ impl Merger {
             if s == t {
                 continue;
             }
-            let acc = self.edges.entry((s, r.relation, t, r.modality)).or_default();
+            let acc = self
+                .edges
+                .entry((s, r.relation, t, r.modality))
+                .or_default();
             acc.count += 1;
-            acc.miss = if acc.count == 1 { 1.0 - r.confidence } else { acc.miss * (1.0 - r.confidence) };
+            acc.miss = if acc.count == 1 {
+                1.0 - r.confidence
+            } else {
+                acc.miss * (1.0 - r.confidence)
+            };
             acc.evidence.insert(r.evidence);
             if acc.lemma.is_none() {
                 acc.lemma = r.lemma;
@@ -209,7 +228,10 @@ impl Merger {
             }
         }
         for group in by_key.values().filter(|g| g.len() > 1) {
-            let best = *group.iter().max_by_key(|&&i| (self.entities[i].mentions, std::cmp::Reverse(i))).unwrap_or(&group[0]);
+            let best = *group
+                .iter()
+                .max_by_key(|&&i| (self.entities[i].mentions, std::cmp::Reverse(i)))
+                .unwrap_or(&group[0]);
             for &i in group {
                 parent[i] = best;
             }
@@ -219,7 +241,11 @@ impl Merger {
             .entities
             .iter()
             .enumerate()
-            .filter(|(i, e)| e.kind == EntityType::Person && parent[*i] == *i && e.key.split(' ').filter(|w| w.len() > 1).count() > 1)
+            .filter(|(i, e)| {
+                e.kind == EntityType::Person
+                    && parent[*i] == *i
+                    && e.key.split(' ').filter(|w| w.len() > 1).count() > 1
+            })
             .map(|(i, e)| (i, e.key.split(' ').collect()))
             .collect();
         for (i, e) in self.entities.iter().enumerate() {
@@ -235,7 +261,11 @@ impl Merger {
             let last = words[words.len() - 1];
             let cands: Vec<usize> = full
                 .iter()
-                .filter(|(j, w)| *j != i && w.last() == Some(&last) && (!initials || w.first().is_some_and(|f| f.starts_with(words[0]))))
+                .filter(|(j, w)| {
+                    *j != i
+                        && w.last() == Some(&last)
+                        && (!initials || w.first().is_some_and(|f| f.starts_with(words[0])))
+                })
                 .map(|(j, _)| *j)
                 .collect();
             if let [only] = cands.as_slice() {
@@ -300,7 +330,11 @@ impl Merger {
                 std::mem::swap(&mut si, &mut ti);
             }
             let e = edges.entry((si, rel, ti, m)).or_default();
-            e.miss = if e.count == 0 { acc.miss } else { e.miss * acc.miss };
+            e.miss = if e.count == 0 {
+                acc.miss
+            } else {
+                e.miss * acc.miss
+            };
             e.count += acc.count;
             e.evidence.extend(acc.evidence);
             if e.lemma.is_none() {
@@ -334,7 +368,11 @@ fn pick_label(e: &GlobalEntity) -> String {
     let mut names: Vec<(&String, &usize)> = e.names.iter().collect();
     names.sort_by(|a, b| {
         let words = |s: &str| s.split_whitespace().count();
-        let primary = if e.kind == EntityType::Person { words(b.0).cmp(&words(a.0)) } else { std::cmp::Ordering::Equal };
+        let primary = if e.kind == EntityType::Person {
+            words(b.0).cmp(&words(a.0))
+        } else {
+            std::cmp::Ordering::Equal
+        };
         primary.then(b.1.cmp(a.1)).then(a.0.cmp(b.0))
     });
     names.first().map(|(n, _)| (*n).clone()).unwrap_or_default()

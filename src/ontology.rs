@@ -5,10 +5,13 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The kind of thing a graph node stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum EntityType {
     /// A named person.
+    #[default]
     Person,
     /// A named organization, agency, ministry, party, company or outlet.
     Org,

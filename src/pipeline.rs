@@ -22,7 +22,9 @@ use std::process::ExitCode;
 
 /// Arguments of `newsgraph build`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  newsgraph build                                   # data/articles -> output/graph.{json,dot,svg}\n  newsgraph build news/ --output graph.json\n  newsgraph build corpus.csv --format dot --output -\n  cat article.txt | newsgraph build - --output -")]
+#[command(
+    after_help = "Examples:\n  newsgraph build                                   # data/articles -> output/graph.{json,dot,svg}\n  newsgraph build news/ --output graph.json\n  newsgraph build corpus.csv --format dot --output -\n  cat article.txt | newsgraph build - --output -"
+)]
 pub struct BuildArgs {
     /// Files, folders (searched recursively) or `-` for standard input.
     /// Formats: .txt/.md, .html, .jsonl/.json (objects with `text`), .csv/.tsv
@@ -56,12 +58,18 @@ pub struct Pipeline {
 impl Pipeline {
     /// The default pipeline, or one with a user lexicon.
     pub fn new(lexicon: Lexicon) -> Self {
-        Pipeline { extractor: Box::new(PatternExtractor::new(lexicon)) }
+        Pipeline {
+            extractor: Box::new(PatternExtractor::new(lexicon)),
+        }
     }
 
     /// Runs every per-document stage.
     pub fn annotate(&self, doc: Document) -> Annotated {
-        let mut ann = Annotated { kept: crate::clean::clean(&doc.text), doc, ..Default::default() };
+        let mut ann = Annotated {
+            kept: crate::clean::clean(&doc.text),
+            doc,
+            ..Default::default()
+        };
         ann.sentences = crate::segment::segment(&ann.doc.text, &ann.kept);
         crate::tag::tag(&mut ann.sentences);
         crate::entities::detect(&mut ann);
@@ -76,7 +84,12 @@ impl Pipeline {
     }
 
     /// Builds the graph from a stream of documents; warnings go to `warn`.
-    pub fn build(&self, docs: impl Iterator<Item = Result<Document, crate::read::ReadWarning>>, progress: &ProgressBar, warn: &mut dyn FnMut(&str)) -> (KnowledgeGraph, usize) {
+    pub fn build(
+        &self,
+        docs: impl Iterator<Item = Result<Document, crate::read::ReadWarning>>,
+        progress: &ProgressBar,
+        warn: &mut dyn FnMut(&str),
+    ) -> (KnowledgeGraph, usize) {
         const BATCH: usize = 256;
         let mut merger = Merger::new();
         let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
@@ -91,7 +104,10 @@ impl Pipeline {
                 None => {}
             }
             if batch.len() == BATCH || (done && !batch.is_empty()) {
-                let graphs: Vec<DocGraph> = std::mem::take(&mut batch).into_par_iter().map(|d| self.process(d)).collect();
+                let graphs: Vec<DocGraph> = std::mem::take(&mut batch)
+                    .into_par_iter()
+                    .map(|d| self.process(d))
+                    .collect();
                 built += graphs.len();
                 progress.inc(graphs.len() as u64);
                 for g in graphs {
@@ -116,7 +132,10 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         if n == 0 {
             bail!("--threads must be at least 1");
         }
-        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("cannot start the worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("cannot start the worker threads")?;
     }
     let (inputs, warnings) = expand_inputs(&args.inputs);
     for w in &warnings {
@@ -124,14 +143,24 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
     }
     let single_docs = inputs.iter().all(|i| matches!(i, crate::read::Input::File(p) if matches!(crate::read::InputKind::of(p), crate::read::InputKind::Text | crate::read::InputKind::Html)));
     let progress = if !args.quiet && std::io::stderr().is_terminal() {
-        let pb = if single_docs { ProgressBar::new(inputs.len() as u64) } else { ProgressBar::no_length() };
+        let pb = if single_docs {
+            ProgressBar::new(inputs.len() as u64)
+        } else {
+            ProgressBar::no_length()
+        };
         pb.set_draw_target(ProgressDrawTarget::stderr());
         let style = if single_docs {
-            ProgressStyle::with_template("{spinner} {pos}/{len} documents [{bar:30}] {per_sec} eta {eta}")
+            ProgressStyle::with_template(
+                "{spinner} {pos}/{len} documents [{bar:30}] {per_sec} eta {eta}",
+            )
         } else {
             ProgressStyle::with_template("{spinner} {pos} documents {per_sec} {elapsed}")
         };
-        pb.set_style(style.unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+        pb.set_style(
+            style
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
         pb
     } else {
         ProgressBar::hidden()
@@ -141,7 +170,10 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
     let (graph, built) = pipeline.build(DocumentStream::new(inputs), &progress, &mut warn);
     progress.finish_and_clear();
     if built == 0 {
-        eprintln!("newsgraph: nothing could be read from {}", args.inputs.join(" "));
+        eprintln!(
+            "newsgraph: nothing could be read from {}",
+            args.inputs.join(" ")
+        );
         return Ok(ExitCode::from(2));
     }
     match (&args.output, args.format) {
@@ -174,6 +206,10 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
 
 fn summary(args: &BuildArgs, graph: &KnowledgeGraph, built: usize, written: &str) {
     if !args.quiet && std::io::stderr().is_terminal() {
-        eprintln!("newsgraph: {built} documents → {} nodes, {} edges → {written}", graph.node_count(), graph.edge_count());
+        eprintln!(
+            "newsgraph: {built} documents → {} nodes, {} edges → {written}",
+            graph.node_count(),
+            graph.edge_count()
+        );
     }
 }

@@ -87,27 +87,37 @@ pub fn expand_inputs(paths: &[String]) -> (Vec<Input>, Vec<ReadWarning>) {
             let walker = walkdir::WalkDir::new(&path)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
             for entry in walker {
                 match entry {
                     Ok(e) if e.file_type().is_file() => {
-                        let known = e
-                            .path()
-                            .extension()
-                            .and_then(|x| x.to_str())
-                            .is_some_and(|x| KNOWN_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()));
+                        let known =
+                            e.path()
+                                .extension()
+                                .and_then(|x| x.to_str())
+                                .is_some_and(|x| {
+                                    KNOWN_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())
+                                });
                         if known {
                             inputs.push(Input::File(e.into_path()));
                         }
                     }
                     Ok(_) => {}
-                    Err(err) => warnings.push(ReadWarning(format!("{}: cannot read: {err}", path.display()))),
+                    Err(err) => warnings.push(ReadWarning(format!(
+                        "{}: cannot read: {err}",
+                        path.display()
+                    ))),
                 }
             }
         } else if path.exists() {
             inputs.push(Input::File(path));
         } else {
-            warnings.push(ReadWarning(format!("{}: no such file or folder", path.display())));
+            warnings.push(ReadWarning(format!(
+                "{}: no such file or folder",
+                path.display()
+            )));
         }
     }
     (inputs, warnings)
@@ -168,7 +178,9 @@ fn open(input: &Input) -> Result<DocIter, ReadWarning> {
                     .map(|(i, l)| record_from_json_line("-", "stdin", i + 1, &l));
                 Ok(Box::new(it.collect::<Vec<_>>().into_iter()))
             } else {
-                Ok(Box::new(std::iter::once(Ok(text_document("stdin", "-", text)))))
+                Ok(Box::new(std::iter::once(Ok(text_document(
+                    "stdin", "-", text,
+                )))))
             }
         }
         Input::File(path) => open_file(path),
@@ -182,7 +194,13 @@ fn stem(path: &Path) -> String {
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadWarning> {
-    std::fs::read(path).map_err(|e| ReadWarning(format!("{}: cannot read: {}", path.display(), io_reason(&e))))
+    std::fs::read(path).map_err(|e| {
+        ReadWarning(format!(
+            "{}: cannot read: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -220,13 +238,18 @@ fn open_file(path: &Path) -> Result<DocIter, ReadWarning> {
             }
             let id = stem(path);
             match kind {
-                InputKind::Text => Ok(Box::new(std::iter::once(Ok(text_document(&id, &name, text))))),
-                InputKind::Html => Ok(Box::new(std::iter::once(Ok(html_document(&id, &name, &text))))),
+                InputKind::Text => Ok(Box::new(std::iter::once(Ok(text_document(
+                    &id, &name, text,
+                ))))),
+                InputKind::Html => Ok(Box::new(std::iter::once(Ok(html_document(
+                    &id, &name, &text,
+                ))))),
                 _ => json_documents(&id, &name, &text),
             }
         }
         InputKind::JsonLines => {
-            let file = File::open(path).map_err(|e| ReadWarning(format!("{name}: cannot read: {}", io_reason(&e))))?;
+            let file = File::open(path)
+                .map_err(|e| ReadWarning(format!("{name}: cannot read: {}", io_reason(&e))))?;
             let id = stem(path);
             let mut lines = BufReader::new(file).split(b'\n').enumerate();
             let mut any = false;
@@ -242,7 +265,11 @@ fn open_file(path: &Path) -> Result<DocIter, ReadWarning> {
                 let lineno = i + 1;
                 let bytes = match line {
                     Ok(b) => b,
-                    Err(e) => return Some(Err(ReadWarning(format!("{name}:{lineno}: cannot read: {e}")))),
+                    Err(e) => {
+                        return Some(Err(ReadWarning(format!(
+                            "{name}:{lineno}: cannot read: {e}"
+                        ))))
+                    }
                 };
                 if bytes.iter().all(u8::is_ascii_whitespace) {
                     continue;
@@ -278,8 +305,28 @@ pub fn text_document(id: &str, source: &str, text: String) -> Document {
 
 /// Block-level HTML elements that end a paragraph.
 const BLOCK_TAGS: [&str; 22] = [
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-    "table", "section", "article", "blockquote", "pre", "hr", "title",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "hr",
+    "title",
 ];
 
 /// Elements whose content is never article text.
@@ -402,7 +449,9 @@ fn record_document(
     at: &str,
 ) -> Result<Document, ReadWarning> {
     let Some(text) = str_field(v, "text") else {
-        return Err(ReadWarning(format!("{at}: record has no \"text\" string, skipped")));
+        return Err(ReadWarning(format!(
+            "{at}: record has no \"text\" string, skipped"
+        )));
     };
     Ok(Document {
         id: str_field(v, "id").unwrap_or(fallback_id),
@@ -414,7 +463,12 @@ fn record_document(
     })
 }
 
-fn record_from_json_line(name: &str, stem: &str, lineno: usize, line: &str) -> Result<Document, ReadWarning> {
+fn record_from_json_line(
+    name: &str,
+    stem: &str,
+    lineno: usize,
+    line: &str,
+) -> Result<Document, ReadWarning> {
     let at = format!("{name}:{lineno}");
     let v: serde_json::Value = serde_json::from_str(line)
         .map_err(|e| ReadWarning(format!("{at}: malformed JSON ({e}), skipped")))?;
@@ -435,24 +489,39 @@ fn json_documents(stem: &str, name: &str, text: &str) -> Result<DocIter, ReadWar
                     .collect();
                 return Ok(Box::new(docs.into_iter()));
             }
-            return Err(ReadWarning(format!("{name}:{}: malformed JSON ({e}), skipped", e.line())));
+            return Err(ReadWarning(format!(
+                "{name}:{}: malformed JSON ({e}), skipped",
+                e.line()
+            )));
         }
     };
     let docs: Vec<_> = match v {
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| record_document(item, name, format!("{stem}-{}", i + 1), &format!("{name}: record {}", i + 1)))
+            .map(|(i, item)| {
+                record_document(
+                    item,
+                    name,
+                    format!("{stem}-{}", i + 1),
+                    &format!("{name}: record {}", i + 1),
+                )
+            })
             .collect(),
-        obj @ serde_json::Value::Object(_) => vec![record_document(&obj, name, stem.to_string(), name)],
-        _ => vec![Err(ReadWarning(format!("{name}: expected a JSON object or array of objects, skipped")))],
+        obj @ serde_json::Value::Object(_) => {
+            vec![record_document(&obj, name, stem.to_string(), name)]
+        }
+        _ => vec![Err(ReadWarning(format!(
+            "{name}: expected a JSON object or array of objects, skipped"
+        )))],
     };
     Ok(Box::new(docs.into_iter()))
 }
 
 fn csv_documents(path: &Path, tsv: bool) -> Result<DocIter, ReadWarning> {
     let name = path.display().to_string();
-    let file = File::open(path).map_err(|e| ReadWarning(format!("{name}: cannot read: {}", io_reason(&e))))?;
+    let file = File::open(path)
+        .map_err(|e| ReadWarning(format!("{name}: cannot read: {}", io_reason(&e))))?;
     let mut peek = BufReader::new(file);
     let head = peek
         .fill_buf()
@@ -473,12 +542,17 @@ fn csv_documents(path: &Path, tsv: bool) -> Result<DocIter, ReadWarning> {
         .map_err(|e| ReadWarning(format!("{name}:1: cannot read the header: {e}")))?
         .clone();
     let col = |n: &str| {
-        headers
-            .iter()
-            .position(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(n))
+        headers.iter().position(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(n)
+        })
     };
     let Some(text_col) = col("text") else {
-        return Err(ReadWarning(format!("{name}:1: no \"text\" column in the header, skipped")));
+        return Err(ReadWarning(format!(
+            "{name}:1: no \"text\" column in the header, skipped"
+        )));
     };
     let (id_col, title_col, date_col, url_col) = (col("id"), col("title"), col("date"), col("url"));
     let id_stem = stem(path);
@@ -491,7 +565,9 @@ fn csv_documents(path: &Path, tsv: bool) -> Result<DocIter, ReadWarning> {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(row + 1, |p| p.line() as usize);
-                return Some(Err(ReadWarning(format!("{name}:{line}: malformed record ({e}), skipped"))));
+                return Some(Err(ReadWarning(format!(
+                    "{name}:{line}: malformed record ({e}), skipped"
+                ))));
             }
         };
         let line = rec.position().map_or(row + 1, |p| p.line() as usize);
@@ -501,11 +577,21 @@ fn csv_documents(path: &Path, tsv: bool) -> Result<DocIter, ReadWarning> {
                 Some(b) => match std::str::from_utf8(b) {
                     Ok(s) if s.trim().is_empty() => Ok(None),
                     Ok(s) => Ok(Some(s.to_string())),
-                    Err(_) => Err(ReadWarning(format!("{name}:{line}: invalid UTF-8, skipped"))),
+                    Err(_) => Err(ReadWarning(format!(
+                        "{name}:{line}: invalid UTF-8, skipped"
+                    ))),
                 },
             }
         };
-        let fields = (|| Ok((get(Some(text_col))?, get(id_col)?, get(title_col)?, get(date_col)?, get(url_col)?)))();
+        let fields = (|| {
+            Ok((
+                get(Some(text_col))?,
+                get(id_col)?,
+                get(title_col)?,
+                get(date_col)?,
+                get(url_col)?,
+            ))
+        })();
         Some(match fields {
             Err(w) => Err(w),
             Ok((None, ..)) => Err(ReadWarning(format!("{name}:{line}: empty text, skipped"))),

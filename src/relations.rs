@@ -29,24 +29,70 @@ const PREPOSITIONS: [&str; 20] = [
 ];
 const NEGATORS: [&str; 5] = ["not", "n't", "never", "no", "without"];
 const NEGATING_VERBS: [&str; 14] = [
-    "refrain", "refrained", "refrains", "declined", "declines", "decline", "failed", "fail", "fails",
-    "refused", "refuse", "refuses", "yet", "denied",
+    "refrain",
+    "refrained",
+    "refrains",
+    "declined",
+    "declines",
+    "decline",
+    "failed",
+    "fail",
+    "fails",
+    "refused",
+    "refuse",
+    "refuses",
+    "yet",
+    "denied",
 ];
 /// Words after a negator that cancel it ("didn't waste any time praising", "not only").
 const NEGATION_TRAPS: [&str; 4] = ["waste", "hesitate", "only", "just"];
 const PLANNED: [&str; 14] = [
-    "will", "'ll", "shall", "plans", "plan", "planned", "planning", "scheduled", "set", "intends",
-    "intend", "upcoming", "until", "prepared",
+    "will",
+    "'ll",
+    "shall",
+    "plans",
+    "plan",
+    "planned",
+    "planning",
+    "scheduled",
+    "set",
+    "intends",
+    "intend",
+    "upcoming",
+    "until",
+    "prepared",
 ];
 const UNCERTAIN: [&str; 21] = [
-    "may", "might", "could", "would", "should", "if", "likely", "possibly", "perhaps", "alleged",
-    "allegedly", "whether", "claims", "claimed", "unless", "expects", "expected", "threatened",
-    "threatens", "threaten", "threatening",
+    "may",
+    "might",
+    "could",
+    "would",
+    "should",
+    "if",
+    "likely",
+    "possibly",
+    "perhaps",
+    "alleged",
+    "allegedly",
+    "whether",
+    "claims",
+    "claimed",
+    "unless",
+    "expects",
+    "expected",
+    "threatened",
+    "threatens",
+    "threaten",
+    "threatening",
 ];
 /// Words that may stand between two coordinated verbs sharing a subject
 /// ("X criticized Y and threatened to expel Z").
-const GLUE: [&str; 9] = [",", "and", "or", "but", "also", "then", "to", "later", "quickly"];
-const PASSIVE_AUX: [&str; 9] = ["was", "were", "been", "being", "is", "are", "be", "got", "get"];
+const GLUE: [&str; 9] = [
+    ",", "and", "or", "but", "also", "then", "to", "later", "quickly",
+];
+const PASSIVE_AUX: [&str; 9] = [
+    "was", "were", "been", "being", "is", "are", "be", "got", "get",
+];
 /// Tokens that end the search for an argument.
 const BARRIERS: [&str; 6] = [".", ";", ":", "?", "!", "\u{2014}"];
 
@@ -74,28 +120,48 @@ impl Sent<'_> {
             .filter(|m| !self.title_objects.contains(&m.tokens.start))
             .find(|m| {
                 let between = &self.lower[m.tokens.end..pos];
-                !between.iter().any(|w| BARRIERS.contains(&w.as_str()))
-                    && !(m.tokens.start > 0 && PREPOSITIONS.contains(&self.lower[m.tokens.start - 1].as_str()) && m.tokens.start >= 1)
+                let after_preposition = m.tokens.start > 0
+                    && PREPOSITIONS.contains(&self.lower[m.tokens.start - 1].as_str());
+                !between.iter().any(|w| BARRIERS.contains(&w.as_str())) && !after_preposition
             })
             .copied()
     }
 
     /// The first mention after `pos`, reached over determiners, numbers and
     /// adjectives, or over one of `preps`.
-    fn mention_after(&self, pos: usize, preps: &[String], direct: bool, max: usize) -> Option<&Mention> {
+    fn mention_after(
+        &self,
+        pos: usize,
+        preps: &[String],
+        direct: bool,
+        max: usize,
+    ) -> Option<&Mention> {
         // A title's affiliation is not the object: "met Argentine Foreign Minister X" → X.
-        let m = self
-            .mentions
-            .iter()
-            .find(|m| m.tokens.start >= pos && m.tokens.start - pos <= max && !self.title_objects.contains(&m.tokens.start))?;
+        let m = self.mentions.iter().find(|m| {
+            m.tokens.start >= pos
+                && m.tokens.start - pos <= max
+                && !self.title_objects.contains(&m.tokens.start)
+        })?;
         let between = &self.lower[pos..m.tokens.start];
-        if between.iter().any(|w| BARRIERS.contains(&w.as_str()) || w == "," || w == "that" || w == "who") {
+        if between
+            .iter()
+            .any(|w| BARRIERS.contains(&w.as_str()) || w == "," || w == "that" || w == "who")
+        {
             return None;
         }
-        let prep_pos = between.iter().position(|w| PREPOSITIONS.contains(&w.as_str()));
+        let prep_pos = between
+            .iter()
+            .position(|w| PREPOSITIONS.contains(&w.as_str()));
         match prep_pos {
             None if direct => Some(m),
-            Some(p) if preps.iter().any(|x| *x == between[p]) && between[..p].iter().all(|w| !PREPOSITIONS.contains(&w.as_str())) => Some(m),
+            Some(p)
+                if preps.iter().any(|x| *x == between[p])
+                    && between[..p]
+                        .iter()
+                        .all(|w| !PREPOSITIONS.contains(&w.as_str())) =>
+            {
+                Some(m)
+            }
             _ => None,
         }
     }
@@ -108,7 +174,9 @@ pub fn modality(lower: &[String], pos: usize, left_limit: usize) -> Modality {
     let mut negated = false;
     for (k, w) in pre.iter().enumerate() {
         if NEGATORS.contains(&w.as_str()) {
-            let trap = pre.get(k + 1).is_some_and(|n| NEGATION_TRAPS.contains(&n.as_str()));
+            let trap = pre
+                .get(k + 1)
+                .is_some_and(|n| NEGATION_TRAPS.contains(&n.as_str()));
             if !trap {
                 negated = true;
             }
@@ -120,12 +188,19 @@ pub fn modality(lower: &[String], pos: usize, left_limit: usize) -> Modality {
     if negated {
         return Modality::Negated;
     }
-    let clause_start = lower[..pos].iter().rposition(|w| BARRIERS.contains(&w.as_str())).map_or(0, |p| p + 1);
+    let clause_start = lower[..pos]
+        .iter()
+        .rposition(|w| BARRIERS.contains(&w.as_str()))
+        .map_or(0, |p| p + 1);
     let clause = &lower[clause_start..pos];
-    if pre.iter().any(|w| PLANNED.contains(&w.as_str())) || (pre.len() >= 2 && pre[pre.len() - 1] == "to" && pre.iter().any(|w| w == "going")) {
+    if pre.iter().any(|w| PLANNED.contains(&w.as_str()))
+        || (pre.len() >= 2 && pre[pre.len() - 1] == "to" && pre.iter().any(|w| w == "going"))
+    {
         return Modality::Planned;
     }
-    if pre.iter().any(|w| UNCERTAIN.contains(&w.as_str())) || clause.iter().any(|w| w == "if" || w == "whether") {
+    if pre.iter().any(|w| UNCERTAIN.contains(&w.as_str()))
+        || clause.iter().any(|w| w == "if" || w == "whether")
+    {
         return Modality::Uncertain;
     }
     Modality::Asserted
@@ -137,11 +212,24 @@ impl RelationExtractor for PatternExtractor {
         for f in &ann.facts {
             let (s, o) = (&ann.mentions[f.subject], &ann.mentions[f.object]);
             if let (Some(se), Some(oe)) = (s.entity, o.entity) {
-                push(&mut out, se, oe, f.relation, Modality::Asserted, s.sentence, &f.trigger, 0.9);
+                push(
+                    &mut out,
+                    se,
+                    oe,
+                    f.relation,
+                    Modality::Asserted,
+                    s.sentence,
+                    &f.trigger,
+                    0.9,
+                );
             }
         }
         for (si, sentence) in ann.sentences.iter().enumerate() {
-            let mut mentions: Vec<&Mention> = ann.mentions.iter().filter(|m| m.sentence == si && m.entity.is_some()).collect();
+            let mut mentions: Vec<&Mention> = ann
+                .mentions
+                .iter()
+                .filter(|m| m.sentence == si && m.entity.is_some())
+                .collect();
             mentions.sort_by_key(|m| (m.tokens.start, std::cmp::Reverse(m.tokens.end)));
             // Nested mentions (an affiliation inside a group) give way to the outer one.
             let mut kept: Vec<&Mention> = Vec::new();
@@ -154,11 +242,19 @@ impl RelationExtractor for PatternExtractor {
             let title_objects = ann
                 .facts
                 .iter()
-                .filter(|f| ann.mentions[f.object].sentence == si && ann.mentions[f.object].tokens.start < ann.mentions[f.subject].tokens.start)
+                .filter(|f| {
+                    ann.mentions[f.object].sentence == si
+                        && ann.mentions[f.object].tokens.start
+                            < ann.mentions[f.subject].tokens.start
+                })
                 .map(|f| ann.mentions[f.object].tokens.start)
                 .collect();
             let sent = Sent {
-                lower: sentence.tokens.iter().map(|t| norm_token(&t.form)).collect(),
+                lower: sentence
+                    .tokens
+                    .iter()
+                    .map(|t| norm_token(&t.form))
+                    .collect(),
                 mentions: kept,
                 title_objects,
             };
@@ -170,7 +266,16 @@ impl RelationExtractor for PatternExtractor {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn push(out: &mut Vec<LocalRelation>, s: usize, o: usize, rel: &str, m: Modality, sentence: usize, trigger: &str, conf: f64) {
+fn push(
+    out: &mut Vec<LocalRelation>,
+    s: usize,
+    o: usize,
+    rel: &str,
+    m: Modality,
+    sentence: usize,
+    trigger: &str,
+    conf: f64,
+) {
     if s == o {
         return;
     }
@@ -188,7 +293,10 @@ fn push(out: &mut Vec<LocalRelation>, s: usize, o: usize, rel: &str, m: Modality
 }
 
 fn is_actor(m: &Mention) -> bool {
-    !matches!(m.kind, EntityType::Loc | EntityType::Event | EntityType::Facility)
+    !matches!(
+        m.kind,
+        EntityType::Loc | EntityType::Event | EntityType::Facility
+    )
 }
 
 impl PatternExtractor {
@@ -210,20 +318,33 @@ impl PatternExtractor {
             let end = i + len;
             let trigger = s.lower[i..end].join(" ");
             let mut subjects: Vec<&Mention> = Vec::new();
-            let mut object: Option<&Mention> = None;
+            let mut object: Option<&Mention>;
             let left_limit;
             match t.kind {
                 TriggerKind::Verb => {
-                    let passive = i > 0 && PASSIVE_AUX.contains(&s.lower[i - 1].as_str()) && (s.lower[i].ends_with("ed") || s.lower[i].ends_with('n') || s.lower[i] == "met" || s.lower[i] == "shut");
+                    let passive = i > 0
+                        && PASSIVE_AUX.contains(&s.lower[i - 1].as_str())
+                        && (s.lower[i].ends_with("ed")
+                            || s.lower[i].ends_with('n')
+                            || s.lower[i] == "met"
+                            || s.lower[i] == "shut");
                     if passive {
                         object = s.mention_ending_before(i, 10);
-                        if let Some(by) = s.lower[end..].iter().position(|w| w == "by").filter(|&p| p <= 4) {
-                            subjects = s.mention_after(end + by + 1, &[], true, 3).into_iter().collect();
+                        if let Some(by) = s.lower[end..]
+                            .iter()
+                            .position(|w| w == "by")
+                            .filter(|&p| p <= 4)
+                        {
+                            subjects = s
+                                .mention_after(end + by + 1, &[], true, 3)
+                                .into_iter()
+                                .collect();
                         }
                         left_limit = object.map_or(0, |m| m.tokens.end);
-                    } else if let Some((subs, from)) = prev.as_ref().filter(|(subs, from)| {
-                        !subs.is_empty() && *from <= i && s.lower[*from..i].iter().all(|w| GLUE.contains(&w.as_str())) && s.lower[*from..i].iter().any(|w| w != "to")
-                            || (!subs.is_empty() && *from <= i && s.lower[*from..i].iter().all(|w| w == "to"))
+                    } else if let Some((subs, _)) = prev.as_ref().filter(|(subs, from)| {
+                        !subs.is_empty()
+                            && *from < i
+                            && s.lower[*from..i].iter().all(|w| GLUE.contains(&w.as_str()))
                     }) {
                         // Coordinated or controlled verb: the same subject.
                         subjects = subs.clone();
@@ -235,7 +356,11 @@ impl PatternExtractor {
                             subjects.push(subj);
                             // "X and Y will meet"
                             if subj.tokens.start >= 2 && s.lower[subj.tokens.start - 1] == "and" {
-                                if let Some(other) = s.mentions.iter().find(|m| m.tokens.end + 1 == subj.tokens.start) {
+                                if let Some(other) = s
+                                    .mentions
+                                    .iter()
+                                    .find(|m| m.tokens.end + 1 == subj.tokens.start)
+                                {
                                     subjects.push(other);
                                 }
                             }
@@ -246,14 +371,24 @@ impl PatternExtractor {
                 }
                 TriggerKind::Noun => {
                     // Possessor: "Obama's removal of …"; else the clause's actor.
-                    let possessor = (i >= 2 && s.lower[i - 1] == "'s").then(|| s.mentions.iter().find(|m| m.tokens.end + 1 == i).copied()).flatten();
-                    subjects = possessor.or_else(|| s.mention_ending_before(i, 10)).into_iter().collect();
+                    let possessor = (i >= 2 && s.lower[i - 1] == "'s")
+                        .then(|| s.mentions.iter().find(|m| m.tokens.end + 1 == i).copied())
+                        .flatten();
+                    subjects = possessor
+                        .or_else(|| s.mention_ending_before(i, 10))
+                        .into_iter()
+                        .collect();
                     left_limit = subjects.first().map_or(0, |m| m.tokens.end);
                     object = s.mention_after(end, &t.preps, false, 6);
                     if object.is_none() && !t.preps.is_empty() {
                         // "talks between X and Y"
                         if s.lower.get(end).is_some_and(|w| w == "between") {
-                            let pair: Vec<&&Mention> = s.mentions.iter().filter(|m| m.tokens.start > end && m.tokens.start <= end + 6).take(2).collect();
+                            let pair: Vec<&&Mention> = s
+                                .mentions
+                                .iter()
+                                .filter(|m| m.tokens.start > end && m.tokens.start <= end + 6)
+                                .take(2)
+                                .collect();
                             if pair.len() == 2 {
                                 subjects = vec![pair[0]];
                                 object = Some(pair[1]);
@@ -268,13 +403,37 @@ impl PatternExtractor {
             match object {
                 Some(o) => {
                     for subj in &subjects {
-                        if is_actor(subj) && (is_actor(o) || t.relation == "visited" || t.relation == "closed" || t.relation == "interfered_in" || t.relation == "attacked") {
-                            push(out, subj.entity.unwrap_or(0), o.entity.unwrap_or(0), &t.relation, modality, si, &trigger, 0.7);
+                        if is_actor(subj)
+                            && (is_actor(o)
+                                || t.relation == "visited"
+                                || t.relation == "closed"
+                                || t.relation == "interfered_in"
+                                || t.relation == "attacked")
+                        {
+                            push(
+                                out,
+                                subj.entity.unwrap_or(0),
+                                o.entity.unwrap_or(0),
+                                &t.relation,
+                                modality,
+                                si,
+                                &trigger,
+                                0.7,
+                            );
                         }
                     }
                 }
                 None if symmetric && subjects.len() == 2 => {
-                    push(out, subjects[1].entity.unwrap_or(0), subjects[0].entity.unwrap_or(0), &t.relation, modality, si, &trigger, 0.6);
+                    push(
+                        out,
+                        subjects[1].entity.unwrap_or(0),
+                        subjects[0].entity.unwrap_or(0),
+                        &t.relation,
+                        modality,
+                        si,
+                        &trigger,
+                        0.6,
+                    );
                 }
                 None => {}
             }
@@ -288,12 +447,32 @@ fn located_in(s: &Sent, si: usize, out: &mut Vec<LocalRelation>) {
     for w in s.mentions.windows(2) {
         let (a, b) = (w[0], w[1]);
         let gap = &s.lower[a.tokens.end..b.tokens.start];
-        let placeable = matches!(a.kind, EntityType::Facility | EntityType::Event | EntityType::Gpe | EntityType::Org);
-        let comma_pair = gap == [","] && a.kind == EntityType::Gpe && b.kind == EntityType::Gpe && a.name != b.name
-            && crate::gazetteer::Gazetteer::get().lookup(&a.name).iter().any(|e| e.country.as_deref() == Some(b.name.as_str()));
-        let in_pair = gap == ["in"] && matches!(a.kind, EntityType::Facility | EntityType::Event) && b.kind == EntityType::Gpe;
+        let placeable = matches!(
+            a.kind,
+            EntityType::Facility | EntityType::Event | EntityType::Gpe | EntityType::Org
+        );
+        let comma_pair = gap == [","]
+            && a.kind == EntityType::Gpe
+            && b.kind == EntityType::Gpe
+            && a.name != b.name
+            && crate::gazetteer::Gazetteer::get()
+                .lookup(&a.name)
+                .iter()
+                .any(|e| e.country.as_deref() == Some(b.name.as_str()));
+        let in_pair = gap == ["in"]
+            && matches!(a.kind, EntityType::Facility | EntityType::Event)
+            && b.kind == EntityType::Gpe;
         if placeable && (comma_pair || in_pair) {
-            push(out, a.entity.unwrap_or(0), b.entity.unwrap_or(0), "located_in", Modality::Asserted, si, gap.join(" ").as_str(), 0.8);
+            push(
+                out,
+                a.entity.unwrap_or(0),
+                b.entity.unwrap_or(0),
+                "located_in",
+                Modality::Asserted,
+                si,
+                gap.join(" ").as_str(),
+                0.8,
+            );
         }
     }
 }
@@ -304,7 +483,13 @@ mod tests {
     use crate::document::Document;
 
     fn rels(text: &str) -> Vec<(String, String, String, Modality)> {
-        let mut ann = Annotated { doc: Document { text: text.into(), ..Default::default() }, ..Default::default() };
+        let mut ann = Annotated {
+            doc: Document {
+                text: text.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         ann.kept = crate::clean::clean(text);
         ann.sentences = crate::segment::segment(text, &ann.kept);
         crate::entities::detect(&mut ann);
@@ -312,7 +497,14 @@ mod tests {
         let ex = PatternExtractor::new(Lexicon::builtin());
         ex.extract(&ann)
             .into_iter()
-            .map(|r| (ann.entities[r.source].name.clone(), r.relation, ann.entities[r.target].name.clone(), r.modality))
+            .map(|r| {
+                (
+                    ann.entities[r.source].name.clone(),
+                    r.relation,
+                    ann.entities[r.target].name.clone(),
+                    r.modality,
+                )
+            })
             .collect()
     }
 
@@ -322,22 +514,75 @@ mod tests {
 
     #[test]
     fn verbs_with_subject_object_and_modality() {
-        assert_eq!(rels("Canada expelled 20 Peruvian diplomats."), vec![r("Peruvian diplomats", "member_of", "Peru", Modality::Asserted), r("Canada", "expelled", "Peruvian diplomats", Modality::Asserted)]);
-        assert_eq!(rels("Chile will not sanction Peru."), vec![r("Chile", "sanctioned", "Peru", Modality::Negated)]);
-        assert_eq!(rels("Chile will meet with Peru in May."), vec![r("Chile", "met", "Peru", Modality::Planned)]);
-        assert_eq!(rels("Chile might criticize Peru."), vec![r("Chile", "criticized", "Peru", Modality::Uncertain)]);
-        assert_eq!(rels("Roe didn't waste any time praising Chile."), vec![r("Roe", "praised", "Chile", Modality::Asserted)]);
+        assert_eq!(
+            rels("Canada expelled 20 Peruvian diplomats."),
+            vec![
+                r(
+                    "Peruvian diplomats",
+                    "member_of",
+                    "Peru",
+                    Modality::Asserted
+                ),
+                r(
+                    "Canada",
+                    "expelled",
+                    "Peruvian diplomats",
+                    Modality::Asserted
+                )
+            ]
+        );
+        assert_eq!(
+            rels("Chile will not sanction Peru."),
+            vec![r("Chile", "sanctioned", "Peru", Modality::Negated)]
+        );
+        assert_eq!(
+            rels("Chile will meet with Peru in May."),
+            vec![r("Chile", "met", "Peru", Modality::Planned)]
+        );
+        assert_eq!(
+            rels("Chile might criticize Peru."),
+            vec![r("Chile", "criticized", "Peru", Modality::Uncertain)]
+        );
+        assert_eq!(
+            rels("Roe didn't waste any time praising Chile."),
+            vec![r("Roe", "praised", "Chile", Modality::Asserted)]
+        );
     }
 
     #[test]
     fn passives_and_nominal_triggers() {
-        assert_eq!(rels("Peru was criticized by Chile."), vec![r("Chile", "criticized", "Peru", Modality::Asserted)]);
-        assert_eq!(rels("Chile announced the expulsion of 30 Peruvian diplomats."), vec![r("Peruvian diplomats", "member_of", "Peru", Modality::Asserted), r("Chile", "expelled", "Peruvian diplomats", Modality::Asserted)]);
+        assert_eq!(
+            rels("Peru was criticized by Chile."),
+            vec![r("Chile", "criticized", "Peru", Modality::Asserted)]
+        );
+        assert_eq!(
+            rels("Chile announced the expulsion of 30 Peruvian diplomats."),
+            vec![
+                r(
+                    "Peruvian diplomats",
+                    "member_of",
+                    "Peru",
+                    Modality::Asserted
+                ),
+                r(
+                    "Chile",
+                    "expelled",
+                    "Peruvian diplomats",
+                    Modality::Asserted
+                )
+            ]
+        );
     }
 
     #[test]
     fn locations_of_facilities() {
         assert_eq!(rels("The summit in Lima, Peru ended."), vec![]);
-        assert_eq!(rels("Police guarded the Grand Palace in Quebec, Canada."), vec![r("Grand Palace", "located_in", "Quebec", Modality::Asserted), r("Quebec", "located_in", "Canada", Modality::Asserted)]);
+        assert_eq!(
+            rels("Police guarded the Grand Palace in Quebec, Canada."),
+            vec![
+                r("Grand Palace", "located_in", "Quebec", Modality::Asserted),
+                r("Quebec", "located_in", "Canada", Modality::Asserted)
+            ]
+        );
     }
 }

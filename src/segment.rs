@@ -12,11 +12,11 @@ use std::ops::Range;
 
 /// Abbreviations (lower case, without the final period) that keep their period.
 const ABBREVIATIONS: [&str; 60] = [
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "cmdr",
-    "adm", "maj", "rev", "st", "jr", "sr", "pres", "supt", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "vs", "etc", "inc", "corp", "co", "ltd",
-    "llc", "ave", "dept", "univ", "mt", "ft", "fig", "approx", "est", "gov't", "assn", "bros", "u.s",
-    "e.g", "i.e", "a.m", "p.m", "messrs", "mme", "msgr",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
+    "cmdr", "adm", "maj", "rev", "st", "jr", "sr", "pres", "supt", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "etc", "inc", "corp", "co",
+    "ltd", "llc", "ave", "dept", "univ", "mt", "ft", "fig", "approx", "est", "gov't", "assn",
+    "bros", "u.s", "e.g", "i.e", "a.m", "p.m", "messrs", "mme", "msgr",
 ];
 
 /// Abbreviations after which a new sentence may start (they often end one).
@@ -25,24 +25,84 @@ const SENTENCE_FINAL_ABBREVIATIONS: [&str; 6] = ["etc", "inc", "corp", "co", "lt
 /// Words that start sentences: after an ambiguous abbreviation ("the U.S. The
 /// talks…") a capitalized word from this list starts a new sentence.
 const SENTENCE_STARTERS: [&str; 40] = [
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "but", "and", "in", "on", "at",
-    "this", "that", "these", "those", "there", "his", "her", "their", "its", "our", "as", "after",
-    "before", "when", "while", "if", "so", "yet", "still", "however", "meanwhile", "earlier", "later",
-    "now", "then",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "but",
+    "and",
+    "in",
+    "on",
+    "at",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "as",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "so",
+    "yet",
+    "still",
+    "however",
+    "meanwhile",
+    "earlier",
+    "later",
+    "now",
+    "then",
 ];
 
 /// Contractions split off the end of a word (matched lower-case, apostrophes normalized).
 const CLITICS: [&str; 8] = ["n't", "'s", "'re", "'ve", "'ll", "'d", "'m", "s'"];
 
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '\'' | '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' | '`')
+    matches!(
+        c,
+        '"' | '\'' | '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}' | '`'
+    )
 }
 
 fn is_split_punct(c: char) -> bool {
     matches!(
         c,
-        ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '"' | '\u{201c}' | '\u{201d}'
-            | '\u{2018}' | '\u{2014}' | '\u{2013}' | '\u{2026}' | '$' | '#' | '%' | '*' | '|' | '\u{2022}'
+        ',' | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '"'
+            | '\u{201c}'
+            | '\u{201d}'
+            | '\u{2018}'
+            | '\u{2014}'
+            | '\u{2013}'
+            | '\u{2026}'
+            | '$'
+            | '#'
+            | '%'
+            | '*'
+            | '|'
+            | '\u{2022}'
             | '\u{2981}'
     )
 }
@@ -64,7 +124,13 @@ fn is_abbreviation(word: &str) -> bool {
     }
     // Dotted acronyms: "U.S", "D.C", "U.N", "a.m"
     chars.len() >= 3
-        && chars.iter().enumerate().all(|(i, c)| if i % 2 == 1 { *c == '.' } else { c.is_alphabetic() })
+        && chars.iter().enumerate().all(|(i, c)| {
+            if i % 2 == 1 {
+                *c == '.'
+            } else {
+                c.is_alphabetic()
+            }
+        })
 }
 
 /// Splits one whitespace-delimited chunk into token byte ranges (relative).
@@ -110,7 +176,10 @@ fn split_chunk(chunk: &str, out: &mut Vec<Range<usize>>) {
         }
         if (c == '\'' || c == '\u{2019}') && word.chars().count() > 1 {
             // A closing single quote, unless it is a plural possessive ("leaders'").
-            let before = word[..word.len() - c.len_utf8()].chars().next_back().unwrap_or(' ');
+            let before = word[..word.len() - c.len_utf8()]
+                .chars()
+                .next_back()
+                .unwrap_or(' ');
             if before != 's' && before != 'S' {
                 tail.push(end - c.len_utf8()..end);
                 end -= c.len_utf8();
@@ -145,12 +214,20 @@ fn split_chunk(chunk: &str, out: &mut Vec<Range<usize>>) {
 
 fn split_clitics(chunk: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let word = &chunk[r.clone()];
-    let norm: String = word.chars().map(|c| if c == '\u{2019}' { '\'' } else { c }).collect::<String>().to_lowercase();
+    let norm: String = word
+        .chars()
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .collect::<String>()
+        .to_lowercase();
     for cl in CLITICS {
         if norm.len() > cl.len() && norm.ends_with(cl) {
             // Byte length of the clitic in the original (’ is 3 bytes).
             let n_chars = cl.chars().count();
-            let split = word.char_indices().rev().nth(n_chars - 1).map_or(0, |(i, _)| i);
+            let split = word
+                .char_indices()
+                .rev()
+                .nth(n_chars - 1)
+                .map_or(0, |(i, _)| i);
             if split == 0 {
                 break;
             }
@@ -180,12 +257,18 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut rel = Vec::new();
     let mut chunk_start = None;
-    for (i, c) in para.char_indices().chain(std::iter::once((para.len(), ' '))) {
+    for (i, c) in para
+        .char_indices()
+        .chain(std::iter::once((para.len(), ' ')))
+    {
         if c.is_whitespace() {
             if let Some(s) = chunk_start.take() {
                 rel.clear();
                 split_chunk(&para[s..i], &mut rel);
-                out.extend(rel.iter().map(|r| range.start + s + r.start..range.start + s + r.end));
+                out.extend(
+                    rel.iter()
+                        .map(|r| range.start + s + r.start..range.start + s + r.end),
+                );
             }
         } else if chunk_start.is_none() {
             chunk_start = Some(i);
@@ -223,7 +306,8 @@ fn ends_sentence(toks: &[&str], i: usize) -> bool {
         // The sentence ends after the quotes, not before them.
         return false;
     }
-    let starts_upper = first_char(n).is_uppercase() || first_char(n).is_ascii_digit() || is_quote(first_char(n));
+    let starts_upper =
+        first_char(n).is_uppercase() || first_char(n).is_ascii_digit() || is_quote(first_char(n));
     if t.len() > 1 && t.ends_with('.') {
         // An abbreviation: only a clear sentence start follows a final one.
         let lower = t.trim_end_matches('.').to_lowercase();
@@ -255,7 +339,10 @@ fn ends_after_quotes(toks: &[&str], i: usize) -> bool {
 
 /// Whether a paragraph break between two paragraphs falls inside a sentence.
 fn joins_next(last: &str, next_first: &str) -> bool {
-    let ends_open = !matches!(last, "." | "!" | "?" | "\"" | "\u{201d}" | ":" | "\u{2026}" | ")");
+    let ends_open = !matches!(
+        last,
+        "." | "!" | "?" | "\"" | "\u{201d}" | ":" | "\u{2026}" | ")"
+    );
     let abbrev = last.len() > 1 && last.ends_with('.') && is_abbreviation(last);
     let lower_next = first_char(next_first).is_lowercase();
     (abbrev && (lower_next || last.chars().count() == 2 || is_title_abbrev(last)))
@@ -278,8 +365,13 @@ pub fn segment(text: &str, kept: &[Range<usize>]) -> Vec<Sentence> {
         let strs: Vec<&str> = toks.iter().map(|r| &text[r.clone()]).collect();
         for (i, r) in toks.iter().enumerate() {
             current.push(r.clone());
-            let is_closing_quote = matches!(strs[i], "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]");
-            let end = if is_closing_quote { ends_after_quotes(&strs, i) } else { ends_sentence(&strs, i) };
+            let is_closing_quote =
+                matches!(strs[i], "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]");
+            let end = if is_closing_quote {
+                ends_after_quotes(&strs, i)
+            } else {
+                ends_sentence(&strs, i)
+            };
             if end && i + 1 < toks.len() {
                 push_sentence(text, &mut current, &mut sentences);
             }
@@ -301,7 +393,10 @@ fn push_sentence(text: &str, current: &mut Vec<Range<usize>>, out: &mut Vec<Sent
         return;
     }
     let span = current[0].start..current[current.len() - 1].end;
-    let tokens = current.drain(..).map(|r| Token::new(r.clone(), text[r].to_string())).collect();
+    let tokens = current
+        .drain(..)
+        .map(|r| Token::new(r.clone(), text[r].to_string()))
+        .collect();
     out.push(Sentence { span, tokens });
 }
 
@@ -321,14 +416,34 @@ mod tests {
     fn splits_punctuation_and_clitics() {
         assert_eq!(
             words("Russia's envoy didn't go to the U.S. embassy, officials said."),
-            vec![vec!["Russia", "'s", "envoy", "did", "n't", "go", "to", "the", "U.S.", "embassy", ",", "officials", "said", "."]]
+            vec![vec![
+                "Russia",
+                "'s",
+                "envoy",
+                "did",
+                "n't",
+                "go",
+                "to",
+                "the",
+                "U.S.",
+                "embassy",
+                ",",
+                "officials",
+                "said",
+                "."
+            ]]
         );
-        assert_eq!(words("“We can’t,” he said.")[0], vec!["“", "We", "ca", "n’t", ",", "”", "he", "said", "."]);
+        assert_eq!(
+            words("“We can’t,” he said.")[0],
+            vec!["“", "We", "ca", "n’t", ",", "”", "he", "said", "."]
+        );
     }
 
     #[test]
     fn abbreviations_do_not_end_sentences() {
-        let s = words("Sen. Jane Roe met Mr. Doe on Jan. 5 in Washington, D.C. They talked. Then they left.");
+        let s = words(
+            "Sen. Jane Roe met Mr. Doe on Jan. 5 in Washington, D.C. They talked. Then they left.",
+        );
         assert_eq!(s.len(), 3);
         assert_eq!(s[0].last().unwrap(), "D.C.");
         assert_eq!(s[1], vec!["They", "talked", "."]);
@@ -338,7 +453,24 @@ mod tests {
     fn joins_paragraphs_broken_inside_a_sentence() {
         let s = words("It will follow the policy of President D.\n\nDoe, she said.\n\nThey agreed to let the U.S.\n\nto expand the site.");
         assert_eq!(s.len(), 2);
-        assert_eq!(s[0], vec!["It", "will", "follow", "the", "policy", "of", "President", "D.", "Doe", ",", "she", "said", "."]);
+        assert_eq!(
+            s[0],
+            vec![
+                "It",
+                "will",
+                "follow",
+                "the",
+                "policy",
+                "of",
+                "President",
+                "D.",
+                "Doe",
+                ",",
+                "she",
+                "said",
+                "."
+            ]
+        );
     }
 
     #[test]

@@ -22,11 +22,18 @@ fn build_json(inputs: &[&str], threads: &str) -> Value {
 }
 
 fn has_edge(g: &Value, s: &str, rel: &str, t: &str, modality: &str) -> bool {
-    g["edges"].as_array().unwrap().iter().any(|e| e["source"] == s && e["relation"] == rel && e["target"] == t && e["modality"] == modality)
+    g["edges"].as_array().unwrap().iter().any(|e| {
+        e["source"] == s && e["relation"] == rel && e["target"] == t && e["modality"] == modality
+    })
 }
 
 fn node<'a>(g: &'a Value, id: &str) -> &'a Value {
-    g["nodes"].as_array().unwrap().iter().find(|n| n["id"] == id).unwrap_or_else(|| panic!("no node {id}"))
+    g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == id)
+        .unwrap_or_else(|| panic!("no node {id}"))
 }
 
 #[test]
@@ -36,37 +43,124 @@ fn sample_articles_give_the_expected_graph() {
     assert_eq!(g["graph"]["documents"].as_array().unwrap().len(), 5);
     // Merges: surname and full name, demonym and capital with the country.
     let halvorsen = node(&g, "person:ingrid-halvorsen");
-    assert_eq!(halvorsen["aliases"], serde_json::json!(["Halvorsen", "Ingrid Halvorsen"]));
+    assert_eq!(
+        halvorsen["aliases"],
+        serde_json::json!(["Halvorsen", "Ingrid Halvorsen"])
+    );
     assert_eq!(halvorsen["type"], "PERSON");
     let russia = node(&g, "gpe:russia");
-    assert!(russia["aliases"].as_array().unwrap().contains(&Value::from("Kremlin")));
+    assert!(russia["aliases"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("Kremlin")));
     // Edges with their modality.
-    assert!(has_edge(&g, "gpe:norway", "expelled", "group:belarusian-diplomats", "asserted"));
-    assert!(has_edge(&g, "group:belarusian-diplomats", "member_of", "gpe:belarus", "asserted"));
-    assert!(has_edge(&g, "person:ingrid-halvorsen", "member_of", "gpe:norway", "asserted"));
-    assert!(has_edge(&g, "person:ingrid-halvorsen", "closed", "facility:belarusian-consulate", "asserted"));
-    assert!(has_edge(&g, "gpe:canada", "sanctioned", "gpe:venezuela", "asserted"));
+    assert!(has_edge(
+        &g,
+        "gpe:norway",
+        "expelled",
+        "group:belarusian-diplomats",
+        "asserted"
+    ));
+    assert!(has_edge(
+        &g,
+        "group:belarusian-diplomats",
+        "member_of",
+        "gpe:belarus",
+        "asserted"
+    ));
+    assert!(has_edge(
+        &g,
+        "person:ingrid-halvorsen",
+        "member_of",
+        "gpe:norway",
+        "asserted"
+    ));
+    assert!(has_edge(
+        &g,
+        "person:ingrid-halvorsen",
+        "closed",
+        "facility:belarusian-consulate",
+        "asserted"
+    ));
+    assert!(has_edge(
+        &g,
+        "gpe:canada",
+        "sanctioned",
+        "gpe:venezuela",
+        "asserted"
+    ));
     assert!(has_edge(&g, "gpe:russia", "met", "gpe:ukraine", "negated"));
-    assert!(has_edge(&g, "person:andrei-kolesov", "spoke_with", "person:marta-hrytsenko", "negated"));
-    assert!(has_edge(&g, "person:viktor-lomakin", "retaliated_against", "gpe:norway", "negated"));
-    assert!(has_edge(&g, "person:kenji-sato", "met", "person:min-jun-park", "planned"));
-    assert!(has_edge(&g, "person:kenji-sato", "visited", "gpe:busan", "planned"));
-    assert!(has_edge(&g, "gpe:argentina", "cooperated_with", "gpe:chile", "uncertain"));
-    assert!(has_edge(&g, "person:lucia-ferrer", "praised", "person:pablo-santoro", "asserted"));
+    assert!(has_edge(
+        &g,
+        "person:andrei-kolesov",
+        "spoke_with",
+        "person:marta-hrytsenko",
+        "negated"
+    ));
+    assert!(has_edge(
+        &g,
+        "person:viktor-lomakin",
+        "retaliated_against",
+        "gpe:norway",
+        "negated"
+    ));
+    assert!(has_edge(
+        &g,
+        "person:kenji-sato",
+        "met",
+        "person:min-jun-park",
+        "planned"
+    ));
+    assert!(has_edge(
+        &g,
+        "person:kenji-sato",
+        "visited",
+        "gpe:busan",
+        "planned"
+    ));
+    assert!(has_edge(
+        &g,
+        "gpe:argentina",
+        "cooperated_with",
+        "gpe:chile",
+        "uncertain"
+    ));
+    assert!(has_edge(
+        &g,
+        "person:lucia-ferrer",
+        "praised",
+        "person:pablo-santoro",
+        "asserted"
+    ));
     // Boilerplate is not content.
-    assert!(!g["nodes"].as_array().unwrap().iter().any(|n| n["label"].as_str().unwrap().contains("Ledger")));
+    assert!(!g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["label"].as_str().unwrap().contains("Ledger")));
 }
 
 #[test]
 fn evidence_offsets_point_at_the_sentence_in_code_points() {
     let g = build_json(&["data/articles"], "1");
-    let e = g["edges"].as_array().unwrap().iter().find(|e| e["relation"] == "sanctioned").unwrap();
+    let e = g["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["relation"] == "sanctioned")
+        .unwrap();
     let ev = &e["evidence"][0];
     let text = std::fs::read_to_string("data/articles/03_sanctions.txt").unwrap();
     let chars: Vec<char> = text.chars().collect();
-    let (s, t) = (ev["start"].as_u64().unwrap() as usize, ev["end"].as_u64().unwrap() as usize);
+    let (s, t) = (
+        ev["start"].as_u64().unwrap() as usize,
+        ev["end"].as_u64().unwrap() as usize,
+    );
     let slice: String = chars[s..t].iter().collect();
-    assert_eq!(slice, "Canada imposed sanctions on Venezuela on Monday, citing the arrest of opposition leaders.");
+    assert_eq!(
+        slice,
+        "Canada imposed sanctions on Venezuela on Monday, citing the arrest of opposition leaders."
+    );
     assert_eq!(ev["sentence"], slice);
     assert_eq!(ev["document"], "03_sanctions");
 }
@@ -75,7 +169,14 @@ fn evidence_offsets_point_at_the_sentence_in_code_points() {
 fn same_input_same_bytes_whatever_the_threads() {
     let run = |threads: &str| {
         newsgraph()
-            .args(["build", "data/articles", "--output", "-", "--threads", threads])
+            .args([
+                "build",
+                "data/articles",
+                "--output",
+                "-",
+                "--threads",
+                threads,
+            ])
             .assert()
             .success()
             .get_output()
@@ -89,10 +190,19 @@ fn same_input_same_bytes_whatever_the_threads() {
 
 #[test]
 fn dot_output_parses_back_with_graphviz_rust() {
-    let out = newsgraph().args(["build", "data/articles", "--format", "dot", "--output", "-"]).assert().success().get_output().stdout.clone();
+    let out = newsgraph()
+        .args(["build", "data/articles", "--format", "dot", "--output", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     let parsed = graphviz_rust::parse(&text).expect("DOT parses");
-    let printed = graphviz_rust::printer::DotPrinter::print(&parsed, &mut graphviz_rust::printer::PrinterContext::default());
+    let printed = graphviz_rust::printer::DotPrinter::print(
+        &parsed,
+        &mut graphviz_rust::printer::PrinterContext::default(),
+    );
     assert!(printed.contains("\"person:ingrid-halvorsen\""));
     assert!(text.contains("style=\"dashed\""));
     assert!(text.contains("cluster_legend"));
@@ -105,7 +215,11 @@ fn default_build_writes_json_and_dot_into_output() {
     let articles = dir.path().join("data/articles");
     std::fs::create_dir_all(&articles).unwrap();
     std::fs::copy("data/articles/01_expulsion.txt", articles.join("a.txt")).unwrap();
-    newsgraph().current_dir(dir.path()).arg("build").assert().success();
+    newsgraph()
+        .current_dir(dir.path())
+        .arg("build")
+        .assert()
+        .success();
     assert!(dir.path().join("output/graph.json").is_file());
     assert!(dir.path().join("output/graph.dot").is_file());
 }
@@ -120,30 +234,85 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 fn bad_inputs_are_named_and_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let good = write(d, "good.txt", b"Title\n\nChile criticized Peru on Monday.\n");
+    let good = write(
+        d,
+        "good.txt",
+        b"Title\n\nChile criticized Peru on Monday.\n",
+    );
     let binary = write(d, "bin.txt", b"abc\0def");
     let utf8 = write(d, "bad.txt", b"ok\n\xff\xfe");
     let empty = write(d, "empty.txt", b"");
     let csv = write(d, "notext.csv", b"id,body\n1,hello\n");
-    let jsonl = write(d, "recs.jsonl", b"{\"id\": \"r1\", \"text\": \"Chile praised Peru.\"}\n{not json\n");
+    let jsonl = write(
+        d,
+        "recs.jsonl",
+        b"{\"id\": \"r1\", \"text\": \"Chile praised Peru.\"}\n{not json\n",
+    );
     let missing = d.join("missing.txt").display().to_string();
     let out = d.join("g.json");
     let assert = newsgraph()
-        .args(["build", &good, &binary, &utf8, &empty, &csv, &jsonl, &missing, "--output", out.to_str().unwrap()])
+        .args([
+            "build",
+            &good,
+            &binary,
+            &utf8,
+            &empty,
+            &csv,
+            &jsonl,
+            &missing,
+            "--output",
+            out.to_str().unwrap(),
+        ])
         .assert()
         .success();
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     let lines: Vec<&str> = err.lines().collect();
-    assert!(lines.contains(&format!("newsgraph: warning: {missing}: no such file or folder").as_str()), "{err}");
-    assert!(lines.contains(&format!("newsgraph: warning: {binary}: binary file, skipped").as_str()), "{err}");
-    assert!(lines.contains(&format!("newsgraph: warning: {utf8}:2: invalid UTF-8 (byte 3), skipped").as_str()), "{err}");
-    assert!(lines.contains(&format!("newsgraph: warning: {empty}: empty file, skipped").as_str()), "{err}");
-    assert!(lines.contains(&format!("newsgraph: warning: {csv}:1: no \"text\" column in the header, skipped").as_str()), "{err}");
-    assert!(lines.iter().any(|l| l.starts_with(&format!("newsgraph: warning: {jsonl}:2: malformed JSON"))), "{err}");
+    assert!(
+        lines.contains(&format!("newsgraph: warning: {missing}: no such file or folder").as_str()),
+        "{err}"
+    );
+    assert!(
+        lines.contains(&format!("newsgraph: warning: {binary}: binary file, skipped").as_str()),
+        "{err}"
+    );
+    assert!(
+        lines.contains(
+            &format!("newsgraph: warning: {utf8}:2: invalid UTF-8 (byte 3), skipped").as_str()
+        ),
+        "{err}"
+    );
+    assert!(
+        lines.contains(&format!("newsgraph: warning: {empty}: empty file, skipped").as_str()),
+        "{err}"
+    );
+    assert!(
+        lines.contains(
+            &format!("newsgraph: warning: {csv}:1: no \"text\" column in the header, skipped")
+                .as_str()
+        ),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("newsgraph: warning: {jsonl}:2: malformed JSON"))),
+        "{err}"
+    );
     let g: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let docs: Vec<&str> = g["graph"]["documents"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    let docs: Vec<&str> = g["graph"]["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
     assert_eq!(docs, vec!["good", "r1"]);
-    assert!(has_edge(&g, "gpe:chile", "criticized", "gpe:peru", "asserted"));
+    assert!(has_edge(
+        &g,
+        "gpe:chile",
+        "criticized",
+        "gpe:peru",
+        "asserted"
+    ));
     assert!(has_edge(&g, "gpe:chile", "praised", "gpe:peru", "asserted"));
 }
 
@@ -152,27 +321,67 @@ fn nothing_readable_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let empty = write(dir.path(), "empty.txt", b"   \n");
     let out = dir.path().join("g.json");
-    newsgraph().args(["build", &empty, "--output", out.to_str().unwrap()]).assert().code(2);
+    newsgraph()
+        .args(["build", &empty, "--output", out.to_str().unwrap()])
+        .assert()
+        .code(2);
     assert!(!out.exists());
-    newsgraph().args(["build", "/no/such/folder"]).assert().code(2);
+    newsgraph()
+        .args(["build", "/no/such/folder"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn csv_tsv_html_and_stdin_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let csv = write(d, "a.csv", "id,title,text\nx1,T,\"Chile expelled 4 Peruvian diplomats.\nThey left.\"\n".as_bytes());
+    let csv = write(
+        d,
+        "a.csv",
+        "id,title,text\nx1,T,\"Chile expelled 4 Peruvian diplomats.\nThey left.\"\n".as_bytes(),
+    );
     let tsv = write(d, "b.tsv", b"id\ttext\ny1\tPeru criticized Chile.\n");
     let html = write(d, "c.html", b"<html><head><title>T</title><script>x()</script></head><body><p>Chile praised Peru.</p></body></html>");
     let g = build_json(&[&csv, &tsv, &html], "1");
-    let docs: Vec<&str> = g["graph"]["documents"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    let docs: Vec<&str> = g["graph"]["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
     assert_eq!(docs, vec!["c", "x1", "y1"]);
-    assert!(has_edge(&g, "gpe:chile", "expelled", "group:peruvian-diplomats", "asserted"));
-    assert!(has_edge(&g, "gpe:peru", "criticized", "gpe:chile", "asserted"));
+    assert!(has_edge(
+        &g,
+        "gpe:chile",
+        "expelled",
+        "group:peruvian-diplomats",
+        "asserted"
+    ));
+    assert!(has_edge(
+        &g,
+        "gpe:peru",
+        "criticized",
+        "gpe:chile",
+        "asserted"
+    ));
     assert!(has_edge(&g, "gpe:chile", "praised", "gpe:peru", "asserted"));
-    let out = newsgraph().args(["build", "-", "--output", "-"]).write_stdin("Chile sanctioned Peru.").assert().success().get_output().stdout.clone();
+    let out = newsgraph()
+        .args(["build", "-", "--output", "-"])
+        .write_stdin("Chile sanctioned Peru.")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let g: Value = serde_json::from_slice(&out).unwrap();
-    assert!(has_edge(&g, "gpe:chile", "sanctioned", "gpe:peru", "asserted"));
+    assert!(has_edge(
+        &g,
+        "gpe:chile",
+        "sanctioned",
+        "gpe:peru",
+        "asserted"
+    ));
 }
 
 #[test]
@@ -180,9 +389,19 @@ fn user_lexicon_adds_relation_types() {
     let dir = tempfile::tempdir().unwrap();
     let lex = write(dir.path(), "lex.tsv", b"# mine\nembrace\thugged\tverb\t\n");
     let art = write(dir.path(), "a.txt", b"Chile embraced Peru.\n");
-    let out = newsgraph().args(["build", &art, "--lexicon", &lex, "--output", "-"]).assert().success().get_output().stdout.clone();
+    let out = newsgraph()
+        .args(["build", &art, "--lexicon", &lex, "--output", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let g: Value = serde_json::from_slice(&out).unwrap();
     assert!(has_edge(&g, "gpe:chile", "hugged", "gpe:peru", "asserted"));
     let bad = write(dir.path(), "bad.tsv", b"embrace\n");
-    newsgraph().args(["build", &art, "--lexicon", &bad]).assert().code(2).stderr(predicates::str::contains("bad.tsv:1: expected"));
+    newsgraph()
+        .args(["build", &art, "--lexicon", &bad])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad.tsv:1: expected"));
 }
