@@ -220,9 +220,7 @@ impl KnowledgeGraph {
     /// Edges sorted by (source, target, key).
     pub fn edges(&self) -> Vec<&Edge> {
         let mut v: Vec<&Edge> = self.graph.edge_weights().collect();
-        v.sort_by(|a, b| {
-            (&a.source, &a.target, &a.key).cmp(&(&b.source, &b.target, &b.key))
-        });
+        v.sort_by(|a, b| (&a.source, &a.target, &a.key).cmp(&(&b.source, &b.target, &b.key)));
         v
     }
 
@@ -237,9 +235,7 @@ impl KnowledgeGraph {
             .chain(self.graph.edges_directed(i, petgraph::Direction::Incoming))
             .map(|e| e.weight())
             .collect();
-        v.sort_by(|a, b| {
-            (&a.source, &a.target, &a.key).cmp(&(&b.source, &b.target, &b.key))
-        });
+        v.sort_by(|a, b| (&a.source, &a.target, &a.key).cmp(&(&b.source, &b.target, &b.key)));
         v.dedup_by(|a, b| a.source == b.source && a.target == b.target && a.key == b.key);
         v
     }
@@ -337,9 +333,15 @@ mod tests {
     #[test]
     fn slug_folds_case_accents_and_punctuation() {
         assert_eq!(slug("Sergey Lavrov"), "sergey-lavrov");
-        assert_eq!(slug("U.S. Consulate in St. Petersburg"), "us-consulate-in-st-petersburg");
+        assert_eq!(
+            slug("U.S. Consulate in St. Petersburg"),
+            "us-consulate-in-st-petersburg"
+        );
         assert_eq!(slug("Café  Müller's"), "cafe-mullers");
-        assert_eq!(node_id(EntityType::Person, "Kim Jong-un"), "person:kim-jong-un");
+        assert_eq!(
+            node_id(EntityType::Person, "Kim Jong-un"),
+            "person:kim-jong-un"
+        );
     }
 
     #[test]

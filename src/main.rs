@@ -7,7 +7,9 @@ use std::process::ExitCode;
 /// with the sentence that says so.
 #[derive(Debug, Parser)]
 #[command(name = "newsgraph", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  newsgraph build                              # data/articles -> output/graph.json\n  newsgraph build news/ --output graph.dot\n  newsgraph query path Obama Lavrov\n  newsgraph export output/graph.json --format graphml --output graph.graphml")]
+#[command(
+    after_help = "Examples:\n  newsgraph build                              # data/articles -> output/graph.json\n  newsgraph build news/ --output graph.dot\n  newsgraph query path Obama Lavrov\n  newsgraph export output/graph.json --format graphml --output graph.graphml"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

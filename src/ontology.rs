@@ -125,7 +125,9 @@ impl FromStr for Modality {
         Modality::ALL
             .into_iter()
             .find(|m| m.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown modality '{s}' (expected asserted, negated, uncertain or planned)"))
+            .ok_or_else(|| {
+                format!("unknown modality '{s}' (expected asserted, negated, uncertain or planned)")
+            })
     }
 }
 

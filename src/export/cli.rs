@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 /// Arguments of `newsgraph export`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  newsgraph export output/graph.json --format graphml --output output/graph.graphml")]
+#[command(
+    after_help = "Example:\n  newsgraph export output/graph.json --format graphml --output output/graph.graphml"
+)]
 pub struct ExportArgs {
     /// A graph saved by `newsgraph build` as JSON.
     pub graph: PathBuf,

@@ -82,7 +82,10 @@ fn edge_stmt(e: &GEdge) -> Stmt {
         attr("fontcolor", colour),
     ];
     if e.count > 1 {
-        attributes.push(attr("penwidth", &format!("{:.1}", 1.0 + (e.count as f64).ln())));
+        attributes.push(attr(
+            "penwidth",
+            &format!("{:.1}", 1.0 + (e.count as f64).ln()),
+        ));
     }
     if let Some(ev) = e.evidence.first() {
         attributes.push(attr("tooltip", &ev.sentence));
@@ -120,7 +123,11 @@ fn legend() -> Stmt {
         for id in [&a, &b] {
             stmts.push(Stmt::Node(Node {
                 id: NodeId(id.clone(), None),
-                attributes: vec![attr("label", ""), attr("shape", "point"), attr("width", "0.05")],
+                attributes: vec![
+                    attr("label", ""),
+                    attr("shape", "point"),
+                    attr("width", "0.05"),
+                ],
             }));
         }
         stmts.push(Stmt::Edge(Edge {

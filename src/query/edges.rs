@@ -12,7 +12,9 @@ use std::collections::BTreeSet;
 
 /// Arguments of `newsgraph query edges`.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "Filters combine with AND; repeated values of one filter with OR.\n\nExamples:\n  newsgraph query edges --source Obama\n  newsgraph query edges --relation expelled,sanctioned --modality asserted --min-count 2\n  newsgraph query edges --target Russia --document 002_sanctions --evidence")]
+#[command(
+    after_help = "Filters combine with AND; repeated values of one filter with OR.\n\nExamples:\n  newsgraph query edges --source Obama\n  newsgraph query edges --relation expelled,sanctioned --modality asserted --min-count 2\n  newsgraph query edges --target Russia --document 002_sanctions --evidence"
+)]
 pub struct EdgesArgs {
     /// Only edges from this entity (the actor).
     #[arg(long, short = 's', value_name = "X")]
@@ -21,7 +23,12 @@ pub struct EdgesArgs {
     #[arg(long, short = 't', value_name = "Y")]
     pub target: Option<String>,
     /// Only these relations (repeat or separate with commas).
-    #[arg(long = "relation", short = 'r', value_name = "R", value_delimiter = ',')]
+    #[arg(
+        long = "relation",
+        short = 'r',
+        value_name = "R",
+        value_delimiter = ','
+    )]
     pub relations: Vec<String>,
     /// Only these modalities: asserted, negated, uncertain, planned.
     #[arg(long = "modality", short = 'm', value_name = "M", value_delimiter = ',', value_parser = parse_modality)]
@@ -59,24 +66,42 @@ pub struct EdgesQuery {
 pub struct EdgesAnswer {
     /// The question.
     pub query: EdgesQuery,
-    /// Matching edges by source, target, relation, modality.
+    /// Matching edges by source label, relation, target label, modality.
     pub edges: Vec<EdgeOut>,
 }
 
 /// Runs `query edges`.
 pub fn run(engine: &Engine, args: &EdgesArgs) -> Result<EdgesAnswer> {
-    let source = args.source.as_deref().map(|s| engine.resolve(s)).transpose()?;
-    let target = args.target.as_deref().map(|s| engine.resolve(s)).transpose()?;
+    let source = args
+        .source
+        .as_deref()
+        .map(|s| engine.resolve(s))
+        .transpose()?;
+    let target = args
+        .target
+        .as_deref()
+        .map(|s| engine.resolve(s))
+        .transpose()?;
     let relations = engine.relations(&args.relations)?;
-    let document = args.document.as_deref().map(|d| document(engine, d)).transpose()?;
+    let document = args
+        .document
+        .as_deref()
+        .map(|d| document(engine, d))
+        .transpose()?;
     let mut modalities = args.modalities.clone();
     modalities.sort();
     modalities.dedup();
     let g = &engine.graph.graph;
     // Start from the smaller side when an end is fixed: a hub's edges, not all edges.
     let candidates: Vec<EdgeIndex> = match (source, target) {
-        (Some(s), _) => g.edges_directed(s, Direction::Outgoing).map(|e| e.id()).collect(),
-        (None, Some(t)) => g.edges_directed(t, Direction::Incoming).map(|e| e.id()).collect(),
+        (Some(s), _) => g
+            .edges_directed(s, Direction::Outgoing)
+            .map(|e| e.id())
+            .collect(),
+        (None, Some(t)) => g
+            .edges_directed(t, Direction::Incoming)
+            .map(|e| e.id())
+            .collect(),
         (None, None) => g.edge_indices().collect(),
     };
     let ends = |e: EdgeIndex| g.edge_endpoints(e);
@@ -119,17 +144,30 @@ pub fn run(engine: &Engine, args: &EdgesArgs) -> Result<EdgesAnswer> {
 /// The document id meant by `typed`: an exact id, else the one id it is a
 /// prefix of.
 fn document(engine: &Engine, typed: &str) -> Result<String> {
-    let mut ids: BTreeSet<&str> = engine.graph.meta.documents.iter().map(|d| d.id.as_str()).collect();
+    let mut ids: BTreeSet<&str> = engine
+        .graph
+        .meta
+        .documents
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
     for e in engine.graph.graph.edge_weights() {
         ids.extend(e.evidence.iter().map(|ev| ev.document.as_str()));
     }
     if ids.contains(typed) {
         return Ok(typed.to_string());
     }
-    let matches: Vec<&str> = ids.iter().copied().filter(|id| id.starts_with(typed)).collect();
+    let matches: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| id.starts_with(typed))
+        .collect();
     match matches.as_slice() {
         [one] => Ok(one.to_string()),
-        [] => bail!("no document is named '{typed}' ({} in the graph)", plural(ids.len(), "document", "documents")),
+        [] => bail!(
+            "no document is named '{typed}' ({} in the graph)",
+            plural(ids.len(), "document", "documents")
+        ),
         many => bail!(
             "'{typed}' is ambiguous: it begins {} document ids:\n  {}",
             many.len(),

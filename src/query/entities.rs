@@ -11,7 +11,9 @@ use serde::Serialize;
 
 /// Arguments of `newsgraph query entities`.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "Entities are listed by mentions (most first), then id.\n\nExamples:\n  newsgraph query entities --type PERSON\n  newsgraph query entities --name martinez --format json")]
+#[command(
+    after_help = "Entities are listed by mentions (most first), then id.\n\nExamples:\n  newsgraph query entities --type PERSON\n  newsgraph query entities --name martinez --format json"
+)]
 pub struct EntitiesArgs {
     /// Only this type: PERSON, ORG, GPE, LOC, FACILITY, GROUP or EVENT.
     #[arg(long = "type", short = 't', value_name = "T", value_parser = parse_type)]
@@ -117,7 +119,15 @@ impl Answer for EntitiesAnswer {
         if self.entities.is_empty() {
             return s;
         }
-        let mut table = Table::new(["ID", "LABEL", "TYPE", "MENTIONS", "DOCUMENTS", "EDGES", "ALIASES"]);
+        let mut table = Table::new([
+            "ID",
+            "LABEL",
+            "TYPE",
+            "MENTIONS",
+            "DOCUMENTS",
+            "EDGES",
+            "ALIASES",
+        ]);
         for e in &self.entities {
             let aliases = e.aliases.join("; ");
             table.row([
@@ -127,7 +137,11 @@ impl Answer for EntitiesAnswer {
                 e.mentions.to_string(),
                 e.documents.len().to_string(),
                 e.degree.to_string(),
-                if full { aliases } else { shorten(&aliases, EVIDENCE_WIDTH) },
+                if full {
+                    aliases
+                } else {
+                    shorten(&aliases, EVIDENCE_WIDTH)
+                },
             ]);
         }
         s.push_str(&table.render(""));

@@ -119,7 +119,13 @@ pub trait Answer: Serialize {
 )]
 pub struct QueryArgs {
     /// The graph to ask: JSON saved by `newsgraph build`.
-    #[arg(long, short = 'g', global = true, value_name = "PATH", default_value = "output/graph.json")]
+    #[arg(
+        long,
+        short = 'g',
+        global = true,
+        value_name = "PATH",
+        default_value = "output/graph.json"
+    )]
     pub graph: PathBuf,
     /// Output: an aligned table, JSON, or a DOT/SVG diagram of just the answer.
     #[arg(long, short = 'f', global = true, value_enum, default_value_t = OutputFormat::Table)]

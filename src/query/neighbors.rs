@@ -25,7 +25,9 @@ pub enum Dir {
 
 /// Arguments of `newsgraph query neighbors`.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "Symmetric relations (met, spoke_with, negotiated_with, cooperated_with) count as both in and out.\n\nExamples:\n  newsgraph query neighbors Lavrov\n  newsgraph query neighbors 'Barack Obama' --direction out --relation expelled,sanctioned\n  newsgraph query neighbors Russia --depth 2 --format dot > russia.dot")]
+#[command(
+    after_help = "Symmetric relations (met, spoke_with, negotiated_with, cooperated_with) count as both in and out.\n\nExamples:\n  newsgraph query neighbors Lavrov\n  newsgraph query neighbors 'Barack Obama' --direction out --relation expelled,sanctioned\n  newsgraph query neighbors Russia --depth 2 --format dot > russia.dot"
+)]
 pub struct NeighborsArgs {
     /// The entity (a name, alias or id).
     pub entity: String,
@@ -33,7 +35,12 @@ pub struct NeighborsArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub depth: usize,
     /// Follow only these relations (repeat or separate with commas).
-    #[arg(long = "relation", short = 'r', value_name = "R", value_delimiter = ',')]
+    #[arg(
+        long = "relation",
+        short = 'r',
+        value_name = "R",
+        value_delimiter = ','
+    )]
     pub relations: Vec<String>,
     /// `out`: what it did; `in`: what was done to it; `both`.
     #[arg(long, value_enum, default_value_t = Dir::Both)]
@@ -72,7 +79,7 @@ pub struct NeighborsAnswer {
     pub query: NeighborsQuery,
     /// The entity and every node reached, by depth then id.
     pub nodes: Vec<Reached>,
-    /// The edges followed, by depth, source, target, relation, modality.
+    /// The edges followed, by depth, then source label, relation, target label, modality.
     pub edges: Vec<EdgeOut>,
 }
 
@@ -83,7 +90,13 @@ pub fn run(engine: &Engine, args: &NeighborsArgs) -> Result<NeighborsAnswer> {
     if args.depth == 0 {
         bail!("--depth must be at least 1");
     }
-    Ok(neighbors(engine, start, args.depth, &relations, args.direction))
+    Ok(neighbors(
+        engine,
+        start,
+        args.depth,
+        &relations,
+        args.direction,
+    ))
 }
 
 /// Breadth-first from `start`: an edge found while expanding a node at depth
@@ -104,8 +117,12 @@ pub fn neighbors(
     for d in 1..=depth {
         let mut next = Vec::new();
         for &u in &frontier {
-            let out = g.edges_directed(u, Direction::Outgoing).map(|e| (e.id(), e.target(), "out"));
-            let inc = g.edges_directed(u, Direction::Incoming).map(|e| (e.id(), e.source(), "in"));
+            let out = g
+                .edges_directed(u, Direction::Outgoing)
+                .map(|e| (e.id(), e.target(), "out"));
+            let inc = g
+                .edges_directed(u, Direction::Incoming)
+                .map(|e| (e.id(), e.source(), "in"));
             for (e, other, way) in out.chain(inc) {
                 let follows = match dir {
                     Dir::Both => true,

@@ -91,9 +91,17 @@ impl EdgeOut {
         }
     }
 
-    /// The key answers are sorted by: (source, target, relation, modality).
-    pub fn sort_key(&self) -> (&str, &str, &str, &str) {
-        (&self.source, &self.target, &self.relation, &self.modality)
+    /// The order rows are listed in, as a reader scans them: who, did
+    /// what, to whom, how; ids break ties between equal labels.
+    pub fn sort_key(&self) -> [&str; 6] {
+        [
+            &self.source_label,
+            &self.relation,
+            &self.target_label,
+            &self.modality,
+            &self.source,
+            &self.target,
+        ]
     }
 }
 

@@ -28,7 +28,9 @@ const ENUMERATION_CAP: usize = 100_000;
 
 /// Arguments of `newsgraph query path`.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "Examples:\n  newsgraph query path Obama Lavrov\n  newsgraph query path 'Barack Obama' person:sergey-lavrov --all --max-hops 3\n  newsgraph query path Obama 'U.S. Consulate in St. Petersburg' --directed --format json")]
+#[command(
+    after_help = "Examples:\n  newsgraph query path Obama Lavrov\n  newsgraph query path 'Barack Obama' person:sergey-lavrov --all --max-hops 3\n  newsgraph query path Obama 'U.S. Consulate in St. Petersburg' --directed --format json"
+)]
 pub struct PathArgs {
     /// Where the path starts (a name, alias or id).
     pub from: String,
@@ -101,7 +103,7 @@ pub struct PathAnswer {
     pub found: usize,
     /// Whether enumeration stopped early (more paths exist than `found`).
     pub truncated: bool,
-    /// The paths, shortest first, then by node ids.
+    /// The paths, shortest first, then by node labels and ids.
     pub paths: Vec<PathOut>,
 }
 
@@ -130,7 +132,12 @@ pub fn projection(graph: &KnowledgeGraph, directed: bool) -> DiGraphMap<NodeInde
 }
 
 /// Finds the paths from `from` to `to`.
-pub fn find(engine: &Engine, from: NodeIndex, to: NodeIndex, args: &PathArgs) -> Result<PathAnswer> {
+pub fn find(
+    engine: &Engine,
+    from: NodeIndex,
+    to: NodeIndex,
+    args: &PathArgs,
+) -> Result<PathAnswer> {
     let graph = &engine.graph;
     if from == to {
         bail!(
@@ -149,6 +156,7 @@ pub fn find(engine: &Engine, from: NodeIndex, to: NodeIndex, args: &PathArgs) ->
         bail!("--max-hops must be at least 1");
     }
     let proj = projection(graph, args.directed);
+    let label = |n: &NodeIndex| graph.graph[*n].label.as_str();
     let id = |n: &NodeIndex| graph.graph[*n].id.as_str();
     let (mut found, truncated) = if args.all {
         all_paths(&proj, from, to, max_hops.unwrap_or(4))
@@ -158,6 +166,7 @@ pub fn find(engine: &Engine, from: NodeIndex, to: NodeIndex, args: &PathArgs) ->
     found.sort_by(|a, b| {
         a.len()
             .cmp(&b.len())
+            .then_with(|| a.iter().map(label).cmp(b.iter().map(label)))
             .then_with(|| a.iter().map(id).cmp(b.iter().map(id)))
     });
     let total = found.len();
@@ -289,7 +298,9 @@ fn all_paths(
     }
     let mut out = Vec::new();
     let mut truncated = false;
-    for p in all_simple_paths::<Vec<NodeIndex>, _, RandomState>(&near, from, to, 0, Some(max_hops - 1)) {
+    for p in
+        all_simple_paths::<Vec<NodeIndex>, _, RandomState>(&near, from, to, 0, Some(max_hops - 1))
+    {
         if out.len() >= ENUMERATION_CAP {
             truncated = true;
             break;
@@ -333,7 +344,10 @@ fn path_out(graph: &KnowledgeGraph, nodes: &[NodeIndex], directed: bool) -> Path
         .collect();
     PathOut {
         length: nodes.len() - 1,
-        nodes: nodes.iter().map(|&n| EntityRef::of(&graph.graph[n])).collect(),
+        nodes: nodes
+            .iter()
+            .map(|&n| EntityRef::of(&graph.graph[n]))
+            .collect(),
         hops,
     }
 }
@@ -366,7 +380,11 @@ pub fn path_line(path: &PathOut) -> String {
 impl Answer for PathAnswer {
     fn text(&self, _engine: &Engine, full: bool) -> String {
         let q = &self.query;
-        let mode = if q.directed { "directed" } else { "either direction" };
+        let mode = if q.directed {
+            "directed"
+        } else {
+            "either direction"
+        };
         let mut s = format!("{} → {}: ", q.from.label, q.to.label);
         if self.paths.is_empty() {
             match q.max_hops {

@@ -75,7 +75,11 @@ pub enum ResolveError {
 }
 
 fn candidate_lines(f: &mut String, candidates: &[Candidate]) {
-    let w_id = candidates.iter().map(|c| c.id.chars().count()).max().unwrap_or(0);
+    let w_id = candidates
+        .iter()
+        .map(|c| c.id.chars().count())
+        .max()
+        .unwrap_or(0);
     let w_label = candidates
         .iter()
         .map(|c| c.label.chars().count())
@@ -180,7 +184,10 @@ impl NameIndex {
                 Some(many) if !many.is_empty() => {
                     return Err(ResolveError::Ambiguous {
                         name: trimmed.to_string(),
-                        candidates: many.iter().map(|&i| Candidate::of(&graph.graph[i])).collect(),
+                        candidates: many
+                            .iter()
+                            .map(|&i| Candidate::of(&graph.graph[i]))
+                            .collect(),
                     })
                 }
                 _ => {}
@@ -203,7 +210,11 @@ impl NameIndex {
         let mut best: HashMap<NodeIndex, usize> = HashMap::new();
         for (name, nodes) in self.names.iter().chain(self.surnames.iter()) {
             let mut d = strsim::levenshtein(key, name);
-            if d > max && name.split(' ').any(|w| w == key || (len >= 4 && w.starts_with(key))) {
+            if d > max
+                && name
+                    .split(' ')
+                    .any(|w| w == key || (len >= 4 && w.starts_with(key)))
+            {
                 // A word of a longer name: close, but never better than a typo.
                 d = max;
             }
@@ -215,8 +226,10 @@ impl NameIndex {
                 *e = (*e).min(d);
             }
         }
-        let mut ranked: Vec<(usize, &Node)> =
-            best.into_iter().map(|(i, d)| (d, &graph.graph[i])).collect();
+        let mut ranked: Vec<(usize, &Node)> = best
+            .into_iter()
+            .map(|(i, d)| (d, &graph.graph[i]))
+            .collect();
         ranked.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
         ranked
             .into_iter()
@@ -243,7 +256,11 @@ mod tests {
 
     fn graph() -> KnowledgeGraph {
         let mut g = KnowledgeGraph::new();
-        g.add_node(person("person:sergey-lavrov", "Sergey Lavrov", &["Sergei Lavrov", "Lavrov"]));
+        g.add_node(person(
+            "person:sergey-lavrov",
+            "Sergey Lavrov",
+            &["Sergei Lavrov", "Lavrov"],
+        ));
         g.add_node(person("person:jose-martinez", "José Martínez", &[]));
         g.add_node(person("person:ana-martinez", "Ana Martínez", &[]));
         g

@@ -35,7 +35,9 @@ pub const PREFIXES: [(&str, &str); 7] = [
 
 /// Arguments of `newsgraph query sparql`.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "Prefixes ng:, ent:, doc:, stmt:, rdf:, rdfs: and xsd: are predeclared; the vocabulary is in docs/QUERY.md. SELECT prints a table (or SPARQL JSON results with --format json), ASK prints true or false, CONSTRUCT and DESCRIBE print sorted N-Triples.\n\nExamples:\n  newsgraph query sparql 'SELECT ?who ?whom WHERE { ?who ng:expelled ?whom } ORDER BY ?who'\n  newsgraph query sparql 'ASK { ?x ng:type \"PERSON\" ; rdfs:label \"Sergey Lavrov\" }'\n  newsgraph query sparql --format json < query.rq")]
+#[command(
+    after_help = "Prefixes ng:, ent:, doc:, stmt:, rdf:, rdfs: and xsd: are predeclared; the vocabulary is in docs/QUERY.md. SELECT prints a table (or SPARQL JSON results with --format json), ASK prints true or false, CONSTRUCT and DESCRIBE print sorted N-Triples.\n\nExamples:\n  newsgraph query sparql 'SELECT ?who ?whom WHERE { ?who ng:expelled ?whom } ORDER BY ?who'\n  newsgraph query sparql 'ASK { ?x ng:type \"PERSON\" ; rdfs:label \"Sergey Lavrov\" }'\n  newsgraph query sparql --format json < query.rq"
+)]
 pub struct SparqlArgs {
     /// The query; `-` or nothing reads it from standard input.
     pub query: Option<String>,
@@ -100,7 +102,12 @@ fn int(n: usize) -> Literal {
 pub fn quads(graph: &KnowledgeGraph) -> Vec<Quad> {
     let mut out = Vec::new();
     let mut add = |s: &NamedNode, p: NamedNode, o: Term| {
-        out.push(Quad::new(NamedOrBlankNode::NamedNode(s.clone()), p, o, GraphName::DefaultGraph));
+        out.push(Quad::new(
+            NamedOrBlankNode::NamedNode(s.clone()),
+            p,
+            o,
+            GraphName::DefaultGraph,
+        ));
     };
     let lit = |s: &str| Term::Literal(Literal::new_simple_literal(s));
     for d in &graph.meta.documents {
@@ -136,8 +143,17 @@ pub fn quads(graph: &KnowledgeGraph) -> Vec<Quad> {
         if e.modality == crate::ontology::Modality::Asserted {
             add(&s, p.clone(), o.clone().into());
         }
-        let st = iri(statement_iri(&e.source, &e.relation, e.modality.as_str(), &e.target));
-        add(&st, rdf::TYPE.into_owned(), rdf::STATEMENT.into_owned().into());
+        let st = iri(statement_iri(
+            &e.source,
+            &e.relation,
+            e.modality.as_str(),
+            &e.target,
+        ));
+        add(
+            &st,
+            rdf::TYPE.into_owned(),
+            rdf::STATEMENT.into_owned().into(),
+        );
         add(&st, rdf::SUBJECT.into_owned(), s.into());
         add(&st, rdf::PREDICATE.into_owned(), p.into());
         add(&st, rdf::OBJECT.into_owned(), o.into());
@@ -193,7 +209,11 @@ fn parse(query: &str) -> Result<oxigraph::sparql::PreparedSparqlQuery> {
         evaluator = evaluator.with_prefix(p, i)?;
     }
     evaluator.parse_query(query).map_err(|e| {
-        let msg = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        let msg = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         anyhow::anyhow!("SPARQL syntax error: {msg}")
     })
 }
@@ -211,7 +231,11 @@ fn execute(store: &Store, prepared: oxigraph::sparql::PreparedSparqlQuery) -> Re
     Ok(match results {
         QueryResults::Boolean(b) => SparqlAnswer::Boolean(b),
         QueryResults::Solutions(solutions) => {
-            let vars: Vec<String> = solutions.variables().iter().map(|v| v.as_str().to_string()).collect();
+            let vars: Vec<String> = solutions
+                .variables()
+                .iter()
+                .map(|v| v.as_str().to_string())
+                .collect();
             let vs = solutions.variables().to_vec();
             let mut rows = Vec::new();
             for s in solutions {
@@ -288,10 +312,16 @@ pub fn render(answer: &SparqlAnswer, format: OutputFormat) -> Result<Vec<u8>> {
         SparqlAnswer::Rows(vars, rows) => {
             let mut table = crate::query::table::Table::new(vars.iter().map(|v| format!("?{v}")));
             for row in rows {
-                table.row(row.iter().map(|t| t.as_ref().map(term_text).unwrap_or_default()));
+                table.row(
+                    row.iter()
+                        .map(|t| t.as_ref().map(term_text).unwrap_or_default()),
+                );
             }
             let mut s = table.render("");
-            s.push_str(&format!("({})\n", crate::query::plural(rows.len(), "row", "rows")));
+            s.push_str(&format!(
+                "({})\n",
+                crate::query::plural(rows.len(), "row", "rows")
+            ));
             s.into_bytes()
         }
         SparqlAnswer::Triples(lines) => {
@@ -334,7 +364,10 @@ mod tests {
 
     #[test]
     fn percent_encoding_matches_python_quote_with_no_safe_chars() {
-        assert_eq!(percent_encode("person:sergey-lavrov"), "person%3Asergey-lavrov");
+        assert_eq!(
+            percent_encode("person:sergey-lavrov"),
+            "person%3Asergey-lavrov"
+        );
         assert_eq!(percent_encode("gpe:são-paulo"), "gpe%3As%C3%A3o-paulo");
         assert_eq!(percent_encode("a b/c~d_e.f"), "a%20b%2Fc~d_e.f");
         assert_eq!(
@@ -345,7 +378,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_one_line() {
-        let err = parse("SELECT ?x WHERE {").unwrap_err().to_string();
+        let err = parse("SELECT ?x WHERE {").err().unwrap().to_string();
         assert!(err.starts_with("SPARQL syntax error: "), "{err}");
         assert!(!err.contains('\n'));
     }
