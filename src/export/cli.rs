@@ -9,7 +9,7 @@ use std::process::ExitCode;
 /// Arguments of `newsgraph export`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  newsgraph export output/graph.json --format graphml --output output/graph.graphml\n  newsgraph export output/graph.json --format kuzu --output output/graph.kuzu\n  newsgraph export output/graph.json --format neo4j-csv --output output/graph.neo4j\n\nkuzu and neo4j-csv write a folder (docs/EXPORTS.md says how to load each format)."
+    after_help = "Examples:\n  newsgraph export output/graph.json --format graphml --output output/graph.graphml\n  newsgraph export output/graph.json --format kuzu --output output/graph.kuzu\n  newsgraph export output/graph.json --format neo4j-csv --output output/graph.neo4j\n\nkuzu and neo4j-csv write a folder (the README says how to load each format)."
 )]
 pub struct ExportArgs {
     /// A graph saved by `newsgraph build` as JSON.
