@@ -465,8 +465,109 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
         }
         i += 1;
     }
-    // Names after "X of": "President Moon of South Korea".
-    let _ = base;
+    person_facts(g, c, out, base, facts);
+}
+
+/// Facts that follow or precede a person's name rather than a title before
+/// it: "Prime Minister Abe of Japan", "Jane Roe, the Peruvian ambassador to
+/// the U.N.", "Dan Poe, a former Daily Planet anchor", "Canada's Jane Roe".
+fn person_facts(
+    g: &Gazetteer,
+    c: &Ctx,
+    out: &mut Vec<Mention>,
+    base: usize,
+    facts: &mut Vec<StandingFact>,
+) {
+    let n = c.words.len();
+    let persons: Vec<usize> = (base..out.len())
+        .filter(|&i| out[i].kind == EntityType::Person && out[i].is_name)
+        .collect();
+    let has_fact = |facts: &Vec<StandingFact>, p: usize| facts.iter().any(|f| f.subject == p);
+    for p in persons {
+        let (ps, pe) = (out[p].tokens.start, out[p].tokens.end);
+        let titled = g.title_before(&c.lower, ps);
+        // "X of <country>" after a titled name.
+        if let Some((_, title)) = titled {
+            if pe + 1 < n && c.lower[pe] == "of" {
+                if let Some(a) = (base..out.len()).find(|&a| {
+                    out[a].tokens.start == pe + 1
+                        && matches!(out[a].kind, EntityType::Gpe | EntityType::Org)
+                }) {
+                    facts.retain(|f| f.subject != p);
+                    facts.push(StandingFact {
+                        subject: p,
+                        relation: title.relation,
+                        object: a,
+                        trigger: c.text(ps..pe + 1),
+                    });
+                    continue;
+                }
+            }
+        }
+        // "<country>'s X"
+        if ps >= 2 && c.lower[ps - 1] == "'s" && !has_fact(facts, p) {
+            if let Some(a) = (base..out.len()).find(|&a| {
+                out[a].tokens.end == ps - 1
+                    && matches!(out[a].kind, EntityType::Gpe | EntityType::Org)
+            }) {
+                facts.push(StandingFact {
+                    subject: p,
+                    relation: "member_of",
+                    object: a,
+                    trigger: "'s".to_string(),
+                });
+                continue;
+            }
+        }
+        // Apposition: "X, the [affiliation] title [of|for|at affiliation]".
+        if pe + 2 < n && c.words[pe] == "," && !has_fact(facts, p) {
+            let limit = (pe + 10).min(n);
+            let stop = (pe + 1..limit)
+                .find(|&k| matches!(c.words[k], "," | "." | ";" | ")" | "\u{2014}"))
+                .unwrap_or(limit);
+            let title_end = (pe + 2..=stop)
+                .find(|&k| g.title_before(&c.lower, k).is_some_and(|(ts, _)| ts > pe));
+            let Some(te) = title_end else { continue };
+            let Some((ts, title)) = g.title_before(&c.lower, te) else {
+                continue;
+            };
+            let between = (base..out.len()).find(|&a| {
+                out[a].tokens.start > pe
+                    && out[a].tokens.end <= ts
+                    && matches!(out[a].kind, EntityType::Gpe | EntityType::Org)
+            });
+            let after = || {
+                (te < stop && matches!(c.lower[te].as_str(), "of" | "for" | "at"))
+                    .then(|| {
+                        (base..out.len()).find(|&a| {
+                            out[a].tokens.start == te + 1
+                                || (out[a].tokens.start == te + 2 && c.lower[te + 1] == "the")
+                        })
+                    })
+                    .flatten()
+                    .filter(|&a| matches!(out[a].kind, EntityType::Gpe | EntityType::Org))
+            };
+            if let Some(a) = between.or_else(after) {
+                facts.push(StandingFact {
+                    subject: p,
+                    relation: title.relation,
+                    object: a,
+                    trigger: c.text(ts..te),
+                });
+            } else if let Some(m) = affiliation_ending_at(g, c, ts) {
+                if m.tokens.start > pe {
+                    let a = out.len();
+                    out.push(m);
+                    facts.push(StandingFact {
+                        subject: p,
+                        relation: title.relation,
+                        object: a,
+                        trigger: c.text(ts..te),
+                    });
+                }
+            }
+        }
+    }
 }
 
 /// The end of the capitalized name run starting at `i` (== i when none).
@@ -813,6 +914,35 @@ mod tests {
             .iter()
             .map(|m| (m.name.clone(), m.kind))
             .collect()
+    }
+
+    #[test]
+    fn facts_after_names_and_in_appositions() {
+        let a = run("Prime Minister Aiko Tanaka of Japan spoke. Jane Roe, the Peruvian ambassador to the U.N., left. Canada's Dan Poe and Lee Wu, a former Daily Planet Times anchor, came.");
+        let f: Vec<(String, &str, String)> = a
+            .facts
+            .iter()
+            .map(|f| {
+                (
+                    a.mentions[f.subject].name.clone(),
+                    f.relation,
+                    a.mentions[f.object].name.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            f,
+            vec![
+                ("Aiko Tanaka".to_string(), "leader_of", "Japan".to_string()),
+                ("Jane Roe".to_string(), "member_of", "Peru".to_string()),
+                ("Dan Poe".to_string(), "member_of", "Canada".to_string()),
+                (
+                    "Lee Wu".to_string(),
+                    "member_of",
+                    "Daily Planet Times".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
