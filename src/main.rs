@@ -3,7 +3,11 @@ use clap::{Parser, Subcommand};
 use newsgraph::nlp::ner_cli;
 
 #[derive(Parser)]
-#[command(name = "newsgraph", version, about = "News articles in, one typed knowledge graph out.")]
+#[command(
+    name = "newsgraph",
+    version,
+    about = "News articles in, one typed knowledge graph out."
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -17,6 +21,15 @@ enum Cmd {
     /// Evaluate a model.
     #[command(subcommand)]
     Evaluate(EvaluateCmd),
+    /// Tag text read from stdin.
+    #[command(subcommand)]
+    Tag(TagCmd),
+}
+
+#[derive(Subcommand)]
+enum TagCmd {
+    /// Named entities (one tokenized sentence per line).
+    Ner(ner_cli::TagArgs),
 }
 
 #[derive(Subcommand)]
@@ -38,5 +51,6 @@ fn main() -> anyhow::Result<()> {
         Cmd::Train(TrainCmd::Ner(a)) => ner_cli::run_train(a),
         Cmd::Train(TrainCmd::Clusters(a)) => ner_cli::run_clusters(a),
         Cmd::Evaluate(EvaluateCmd::Ner(a)) => ner_cli::run_evaluate(a),
+        Cmd::Tag(TagCmd::Ner(a)) => ner_cli::run_tag(a),
     }
 }

@@ -57,7 +57,11 @@ impl Lexicon {
         for (w, &b) in d.cap_words.iter().zip(&d.cap_bucket) {
             caps.insert(token_key(w), b);
         }
-        Lexicon { clusters, caps, data: d.clone() }
+        Lexicon {
+            clusters,
+            caps,
+            data: d.clone(),
+        }
     }
 
     /// The serializable data.
@@ -86,8 +90,10 @@ impl Lexicon {
     /// Loads a lexicon written by [`Lexicon::save`].
     pub fn load(path: &Path) -> Result<Lexicon> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let raw = zstd::stream::decode_all(&bytes[..]).with_context(|| format!("decompressing {}", path.display()))?;
-        let d: LexiconData = postcard::from_bytes(&raw).with_context(|| format!("decoding {}", path.display()))?;
+        let raw = zstd::stream::decode_all(&bytes[..])
+            .with_context(|| format!("decompressing {}", path.display()))?;
+        let d: LexiconData =
+            postcard::from_bytes(&raw).with_context(|| format!("decoding {}", path.display()))?;
         if d.words.len() != d.leaf.len() || d.cap_words.len() != d.cap_bucket.len() {
             bail!("{}: inconsistent lexicon tables", path.display());
         }
@@ -106,9 +112,10 @@ impl Lexicon {
 // Tokenizer (PTB-like, good enough for collecting statistics)
 
 const ABBREV: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "jr", "sr", "st", "gov", "sen", "rep", "lt", "gen", "col", "co", "corp", "inc", "ltd",
-    "vs", "no", "mt", "ft", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "capt", "sgt", "prof", "rev",
-    "u.s", "u.k", "u.n", "a.m", "p.m", "d.c", "calif", "fla", "mass", "wash", "pa", "va",
+    "mr", "mrs", "ms", "dr", "jr", "sr", "st", "gov", "sen", "rep", "lt", "gen", "col", "co",
+    "corp", "inc", "ltd", "vs", "no", "mt", "ft", "jan", "feb", "aug", "sept", "sep", "oct", "nov",
+    "dec", "capt", "sgt", "prof", "rev", "u.s", "u.k", "u.n", "a.m", "p.m", "d.c", "calif", "fla",
+    "mass", "wash", "pa", "va",
 ];
 
 fn is_open_punct(c: char) -> bool {
@@ -116,7 +123,10 @@ fn is_open_punct(c: char) -> bool {
 }
 
 fn is_close_punct(c: char) -> bool {
-    matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '"' | '\'' | '\u{201d}' | '\u{2019}')
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '"' | '\'' | '\u{201d}' | '\u{2019}'
+    )
 }
 
 /// Splits text into PTB-style tokens (punctuation separate, `'s` and `n't`
@@ -154,7 +164,8 @@ fn tokenize_chunk<'a>(mut s: &'a str, out: &mut Vec<&'a str>) {
         let body = &s[..s.len() - cl];
         if c == '.' {
             let lb = body.to_ascii_lowercase();
-            let single_letter = body.chars().count() == 1 && body.chars().all(|c| c.is_alphabetic());
+            let single_letter =
+                body.chars().count() == 1 && body.chars().all(|c| c.is_alphabetic());
             if body.contains('.') || single_letter || ABBREV.contains(&lb.as_str()) {
                 break;
             }
@@ -165,7 +176,17 @@ fn tokenize_chunk<'a>(mut s: &'a str, out: &mut Vec<&'a str>) {
     // Clitics.
     let lower_end = |suffix: &str| s.len() > suffix.len() && s.to_lowercase().ends_with(suffix);
     let mut clitic = None;
-    for suf in ["n't", "n\u{2019}t", "'s", "\u{2019}s", "'re", "'ve", "'ll", "'d", "'m"] {
+    for suf in [
+        "n't",
+        "n\u{2019}t",
+        "'s",
+        "\u{2019}s",
+        "'re",
+        "'ve",
+        "'ll",
+        "'d",
+        "'m",
+    ] {
         if lower_end(suf) && s.is_char_boundary(s.len() - suf.len()) {
             clitic = Some(s.len() - suf.len());
             break;
@@ -235,7 +256,10 @@ pub fn read_news_csv(path: &Path) -> Result<Vec<String>> {
         .flexible(true)
         .from_path(path)
         .with_context(|| format!("opening {}", path.display()))?;
-    let headers = rdr.headers().with_context(|| format!("{}: reading header", path.display()))?.clone();
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{}: reading header", path.display()))?
+        .clone();
     let Some(col) = headers.iter().position(|h| h == "text") else {
         bail!("{}: no `text` column in header", path.display());
     };
@@ -293,12 +317,19 @@ pub fn learn(texts: &[String], cfg: &ClusterConfig, mut log: impl FnMut(&str)) -
                         }
                     }
                 }
-                initial = matches!(norm.as_str(), "." | "!" | "?" | ":" | "\"" | "'" | "(" | "-" | "--" | ";");
+                initial = matches!(
+                    norm.as_str(),
+                    "." | "!" | "?" | ":" | "\"" | "'" | "(" | "-" | "--" | ";"
+                );
             }
             stream.push(BREAK);
         }
     }
-    log(&format!("{} tokens, {} distinct forms", stream.len(), forms.len()));
+    log(&format!(
+        "{} tokens, {} distinct forms",
+        stream.len(),
+        forms.len()
+    ));
 
     // Capitalisation buckets.
     let mut cap_entries: Vec<(String, u8)> = caps
@@ -323,11 +354,18 @@ pub fn learn(texts: &[String], cfg: &ClusterConfig, mut log: impl FnMut(&str)) -
 
     // Vocabulary to cluster and context words, by frequency (ties by form).
     let mut by_freq: Vec<u32> = (0..forms.len() as u32).collect();
-    by_freq.sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then_with(|| forms[a as usize].cmp(&forms[b as usize])));
+    by_freq.sort_by(|&a, &b| {
+        counts[b as usize]
+            .cmp(&counts[a as usize])
+            .then_with(|| forms[a as usize].cmp(&forms[b as usize]))
+    });
     let vocab: Vec<u32> = by_freq
         .iter()
         .copied()
-        .filter(|&i| counts[i as usize] >= cfg.min_count && forms[i as usize].chars().any(|c| c.is_alphanumeric()))
+        .filter(|&i| {
+            counts[i as usize] >= cfg.min_count
+                && forms[i as usize].chars().any(|c| c.is_alphanumeric())
+        })
         .take(cfg.max_words)
         .collect();
     let nc = cfg.contexts.min(by_freq.len());
@@ -381,7 +419,13 @@ pub fn learn(texts: &[String], cfg: &ClusterConfig, mut log: impl FnMut(&str)) -
     let mut seed = cfg.seed;
     let dim = cfg.dim;
     let proj: Vec<f32> = (0..dims * dim)
-        .map(|_| if splitmix(&mut seed) & 1 == 0 { 1.0 } else { -1.0 })
+        .map(|_| {
+            if splitmix(&mut seed) & 1 == 0 {
+                1.0
+            } else {
+                -1.0
+            }
+        })
         .collect();
     let emb: Vec<f32> = co
         .par_chunks(dims)
@@ -411,11 +455,25 @@ pub fn learn(texts: &[String], cfg: &ClusterConfig, mut log: impl FnMut(&str)) -
     // Leaf clusters over words, then coarser levels over leaf centroids.
     let leaf_k = cfg.k[0].min(nv.max(1));
     let (leaf, leaf_cent) = kmeans(&emb, dim, leaf_k, cfg.iterations, &mut seed);
-    let (mid_of_leaf, mid_cent) = kmeans(&leaf_cent, dim, cfg.k[1].min(leaf_k), cfg.iterations, &mut seed);
+    let (mid_of_leaf, mid_cent) = kmeans(
+        &leaf_cent,
+        dim,
+        cfg.k[1].min(leaf_k),
+        cfg.iterations,
+        &mut seed,
+    );
     let mid_k = mid_cent.len() / dim;
-    let (coarse_of_mid, _) = kmeans(&mid_cent, dim, cfg.k[2].min(mid_k), cfg.iterations, &mut seed);
-    let parents: Vec<(u16, u16)> =
-        mid_of_leaf.iter().map(|&m| (m as u16, coarse_of_mid[m as usize] as u16)).collect();
+    let (coarse_of_mid, _) = kmeans(
+        &mid_cent,
+        dim,
+        cfg.k[2].min(mid_k),
+        cfg.iterations,
+        &mut seed,
+    );
+    let parents: Vec<(u16, u16)> = mid_of_leaf
+        .iter()
+        .map(|&m| (m as u16, coarse_of_mid[m as usize] as u16))
+        .collect();
 
     let words: Vec<String> = vocab.iter().map(|&i| forms[i as usize].clone()).collect();
     let data = LexiconData {
@@ -438,7 +496,13 @@ fn normalize(v: &mut [f32]) {
 }
 
 /// Spherical k-means; returns the assignment of each point and the centroids.
-fn kmeans(points: &[f32], dim: usize, k: usize, iters: usize, seed: &mut u64) -> (Vec<u32>, Vec<f32>) {
+fn kmeans(
+    points: &[f32],
+    dim: usize,
+    k: usize,
+    iters: usize,
+    seed: &mut u64,
+) -> (Vec<u32>, Vec<f32>) {
     let n = points.len() / dim;
     if n == 0 || k == 0 {
         return (vec![0; n], vec![0.0; dim]);
@@ -449,7 +513,10 @@ fn kmeans(points: &[f32], dim: usize, k: usize, iters: usize, seed: &mut u64) ->
         let j = (splitmix(seed) % (i as u64 + 1)) as usize;
         order.swap(i, j);
     }
-    let mut cent: Vec<f32> = order[..k].iter().flat_map(|&i| points[i * dim..(i + 1) * dim].iter().copied()).collect();
+    let mut cent: Vec<f32> = order[..k]
+        .iter()
+        .flat_map(|&i| points[i * dim..(i + 1) * dim].iter().copied())
+        .collect();
     let mut assign = vec![0u32; n];
     for _ in 0..iters {
         assign = points
@@ -471,7 +538,10 @@ fn kmeans(points: &[f32], dim: usize, k: usize, iters: usize, seed: &mut u64) ->
         let mut sizes = vec![0usize; k];
         for (i, &a) in assign.iter().enumerate() {
             sizes[a as usize] += 1;
-            for (s, &x) in sums[a as usize * dim..(a as usize + 1) * dim].iter_mut().zip(&points[i * dim..(i + 1) * dim]) {
+            for (s, &x) in sums[a as usize * dim..(a as usize + 1) * dim]
+                .iter_mut()
+                .zip(&points[i * dim..(i + 1) * dim])
+            {
                 *s += x;
             }
         }

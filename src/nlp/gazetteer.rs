@@ -149,8 +149,8 @@ impl Gazetteer {
         for start in 0..lower_keys.len() {
             let mut h = NGRAM_SEED;
             let end = (start + MAX_ENTRY_TOKENS).min(lower_keys.len());
-            for j in start..end {
-                h = extend_ngram(h, lower_keys[j]);
+            for (j, &key) in lower_keys.iter().enumerate().take(end).skip(start) {
+                h = extend_ngram(h, key);
                 if let Some(&mask) = self.entries.get(&h) {
                     emit(start, j + 1 - start, mask);
                 }

@@ -114,7 +114,9 @@ const ALLOWED: [[bool; L]; L + 1] = {
         while y < L {
             let p_open = p != L && p != 0 && ((p - 1) % 4 == POS_B || (p - 1) % 4 == POS_I);
             let ok = if p_open {
-                y != 0 && (y - 1) / 4 == (p - 1) / 4 && ((y - 1) % 4 == POS_I || (y - 1) % 4 == POS_L)
+                y != 0
+                    && (y - 1) / 4 == (p - 1) / 4
+                    && ((y - 1) % 4 == POS_I || (y - 1) % 4 == POS_L)
             } else {
                 y == 0 || (y - 1) % 4 == POS_B || (y - 1) % 4 == POS_U
             };
@@ -160,7 +162,8 @@ fn labels_to_spans(labels: &[u8]) -> Vec<EntitySpan> {
             }
             Some(t) => {
                 let pos = label_pos(y);
-                let continues = matches!(open, Some((_, ot)) if ot == t) && (pos == POS_I || pos == POS_L);
+                let continues =
+                    matches!(open, Some((_, ot)) if ot == t) && (pos == POS_I || pos == POS_L);
                 if !continues {
                     if let Some((s, ot)) = open.take() {
                         spans.push(mk_span(s, i, ot));
@@ -181,7 +184,11 @@ fn labels_to_spans(labels: &[u8]) -> Vec<EntitySpan> {
 }
 
 fn mk_span(start: usize, end: usize, t: usize) -> EntitySpan {
-    EntitySpan { start, end, label: NerLabel::ALL[t] }
+    EntitySpan {
+        start,
+        end,
+        label: NerLabel::ALL[t],
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -496,7 +503,10 @@ impl Ner {
         sc.lower_keys.clear();
         let head = headline(words);
         for w in words {
-            let mut t = Tok { w: token_key(w), ..Tok::default() };
+            let mut t = Tok {
+                w: token_key(w),
+                ..Tok::default()
+            };
             lowercase_into(w, &mut sc.lower);
             t.l = token_key(&sc.lower);
             shape_into(w, &mut sc.shape, &mut sc.sshape);
@@ -682,7 +692,8 @@ impl Ner {
                 let mut best = 0;
                 for k in 0..5 {
                     if c[k] > 0 {
-                        sc.dyn_keys.push(f2(T_HIST, k as u64, (case == Case::AllCaps) as u64));
+                        sc.dyn_keys
+                            .push(f2(T_HIST, k as u64, (case == Case::AllCaps) as u64));
                     }
                     if c[k] > c[best] {
                         best = k;
@@ -719,7 +730,14 @@ fn history_add(hist: &mut History, toks: &[Tok], labels: &[u8]) {
 // ---------------------------------------------------------------------------
 // Decoding
 
-fn viterbi(n: usize, emit: &[f32], trans: &[f32], end: &[f32], back: &mut Vec<u8>, out: &mut Vec<u8>) {
+fn viterbi(
+    n: usize,
+    emit: &[f32],
+    trans: &[f32],
+    end: &[f32],
+    back: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) {
     out.clear();
     if n == 0 {
         return;
@@ -782,7 +800,11 @@ struct WeightTable {
 impl WeightTable {
     fn build(entries: &[(u64, Vec<f32>)]) -> WeightTable {
         let cap = (entries.len() * 2).next_power_of_two().max(16);
-        let mut t = WeightTable { mask: cap - 1, slots: vec![(0, 0); cap], rows: Vec::with_capacity(entries.len() * L) };
+        let mut t = WeightTable {
+            mask: cap - 1,
+            slots: vec![(0, 0); cap],
+            rows: Vec::with_capacity(entries.len() * L),
+        };
         for (r, (k, row)) in entries.iter().enumerate() {
             let mut s = (*k as usize) & t.mask;
             while t.slots[s].0 != 0 {
@@ -883,7 +905,14 @@ impl Ner {
                 }
             }
         }
-        viterbi(n, &sc.emit, &self.trans, &self.end, &mut sc.back, &mut sc.labels);
+        viterbi(
+            n,
+            &sc.emit,
+            &self.trans,
+            &self.end,
+            &mut sc.back,
+            &mut sc.labels,
+        );
     }
 
     /// Number of weight rows (features) in the model.
@@ -895,7 +924,8 @@ impl Ner {
 
     /// Loads a model written by [`Ner::save`].
     pub fn load(path: &Path) -> Result<Ner> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading NER model {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("reading NER model {}", path.display()))?;
         Ner::from_bytes(&bytes).with_context(|| format!("decoding NER model {}", path.display()))
     }
 
@@ -904,7 +934,10 @@ impl Ner {
         let raw = zstd::stream::decode_all(bytes).context("zstd decompression failed")?;
         let m: ModelData = postcard::from_bytes(&raw).context("model deserialization failed")?;
         if m.version != MODEL_VERSION {
-            bail!("unsupported NER model version {} (expected {MODEL_VERSION})", m.version);
+            bail!(
+                "unsupported NER model version {} (expected {MODEL_VERSION})",
+                m.version
+            );
         }
         let n = m.keys.len();
         if m.masks.len() != n || m.trans.len() != (L + 1) * L || m.end.len() != L {
@@ -937,7 +970,13 @@ impl Ner {
 
     /// Serializes the model (postcard + zstd). Same model, same bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let mut rows: Vec<(u64, u32)> = self.table.slots.iter().copied().filter(|s| s.0 != 0).collect();
+        let mut rows: Vec<(u64, u32)> = self
+            .table
+            .slots
+            .iter()
+            .copied()
+            .filter(|s| s.0 != 0)
+            .collect();
         rows.sort_unstable();
         let mut keys = Vec::with_capacity(rows.len());
         let mut masks = Vec::with_capacity(rows.len());
@@ -975,7 +1014,8 @@ impl Ner {
     pub fn save(&self, path: &Path) -> Result<()> {
         let bytes = self.to_bytes()?;
         let mut f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-        f.write_all(&bytes).with_context(|| format!("writing {}", path.display()))?;
+        f.write_all(&bytes)
+            .with_context(|| format!("writing {}", path.display()))?;
         Ok(())
     }
 
@@ -998,7 +1038,10 @@ impl Ner {
                 row.iter().any(|&w| w != 0.0).then_some((k, row))
             })
             .collect();
-        let max = entries.iter().flat_map(|(_, r)| r.iter()).fold(0f32, |m, w| m.max(w.abs()));
+        let max = entries
+            .iter()
+            .flat_map(|(_, r)| r.iter())
+            .fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 32000.0 } else { 1.0 };
         for (_, row) in entries.iter_mut() {
             for w in row.iter_mut() {
@@ -1007,7 +1050,14 @@ impl Ner {
         }
         entries.retain(|(_, r)| r.iter().any(|&w| w != 0.0));
         entries.sort_unstable_by_key(|e| e.0);
-        Ner { table: WeightTable::build(&entries), trans, end, scale, lex, gaz: Gazetteer::builtin() }
+        Ner {
+            table: WeightTable::build(&entries),
+            trans,
+            end,
+            scale,
+            lex,
+            gaz: Gazetteer::builtin(),
+        }
     }
 }
 
@@ -1066,7 +1116,10 @@ pub fn read_conll_from(reader: impl Read, name: &str) -> Result<Vec<NerDocument>
     let flush = |words: &mut Vec<String>, tags: &mut Vec<(char, usize)>, doc: &mut NerDocument| {
         if !words.is_empty() {
             let spans = tags_to_spans(tags);
-            doc.sentences.push(NerSentence { words: std::mem::take(words), spans });
+            doc.sentences.push(NerSentence {
+                words: std::mem::take(words),
+                spans,
+            });
             tags.clear();
         }
     };
@@ -1085,13 +1138,19 @@ pub fn read_conll_from(reader: impl Read, name: &str) -> Result<Vec<NerDocument>
             continue;
         }
         let Some(tag) = cols.next_back() else {
-            bail!("{name}:{}: expected at least two columns (word ... TAG), got {line:?}", ln + 1);
+            bail!(
+                "{name}:{}: expected at least two columns (word ... TAG), got {line:?}",
+                ln + 1
+            );
         };
         let parsed = if tag == "O" {
             Some(('O', 0))
         } else {
             tag.split_once('-').and_then(|(p, t)| {
-                let p = p.chars().next().filter(|c| "BIELSU".contains(*c) && p.len() == 1)?;
+                let p = p
+                    .chars()
+                    .next()
+                    .filter(|c| "BIELSU".contains(*c) && p.len() == 1)?;
                 Some((p, NerLabel::parse(t)?.index()))
             })
         };
@@ -1235,7 +1294,12 @@ impl Evaluation {
             "processed {} tokens with {} phrases; found: {} phrases; correct: {}.\n",
             self.tokens, o.gold, o.predicted, o.correct
         );
-        s += &format!("overall: precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}\n", o.precision(), o.recall(), o.f1());
+        s += &format!(
+            "overall: precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}\n",
+            o.precision(),
+            o.recall(),
+            o.f1()
+        );
         for (lab, c) in NerLabel::ALL.iter().zip(&self.per_type) {
             s += &format!(
                 "{:>7}: precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}  {}\n",
@@ -1257,8 +1321,11 @@ pub fn evaluate(ner: &Ner, docs: &[NerDocument], document_mode: bool) -> Evaluat
     docs.par_iter()
         .map(|doc| {
             let mut ev = Evaluation::default();
-            let words: Vec<Vec<&str>> =
-                doc.sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+            let words: Vec<Vec<&str>> = doc
+                .sentences
+                .iter()
+                .map(|s| s.words.iter().map(String::as_str).collect())
+                .collect();
             if document_mode {
                 let refs: Vec<&[&str]> = words.iter().map(|w| w.as_slice()).collect();
                 for (s, pred) in doc.sentences.iter().zip(ner.tag_document(&refs)) {
@@ -1294,7 +1361,12 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig { epochs: 12, seed: 7, isolate_fraction: 0.2, prune: 0.02 }
+        TrainConfig {
+            epochs: 12,
+            seed: 7,
+            isolate_fraction: 0.2,
+            prune: 0.02,
+        }
     }
 }
 
@@ -1354,7 +1426,10 @@ impl Weights {
     }
 
     fn averaged(&self, w: &[i32], u: &[i64]) -> Vec<f32> {
-        w.iter().zip(u).map(|(&w, &u)| (w as f64 - u as f64 / self.c as f64) as f32).collect()
+        w.iter()
+            .zip(u)
+            .map(|(&w, &u)| (w as f64 - u as f64 / self.c as f64) as f32)
+            .collect()
     }
 
     fn model(&self, prune: f32, lex: &Lexicon) -> Ner {
@@ -1390,7 +1465,13 @@ pub fn train(
     }
     let mut rng = Rng(cfg.seed);
     // A shell model only used for feature extraction (lexicon + gazetteer).
-    let shell = Ner::from_weights(std::iter::empty(), vec![0.0; (L + 1) * L], vec![0.0; L], 0.0, lex.clone());
+    let shell = Ner::from_weights(
+        std::iter::empty(),
+        vec![0.0; (L + 1) * L],
+        vec![0.0; L],
+        0.0,
+        lex.clone(),
+    );
     let mut wt = Weights {
         index: HashMap::default(),
         keys: Vec::new(),
@@ -1405,8 +1486,11 @@ pub fn train(
     let mut sc = Scratch::default();
     for doc in train_docs {
         let isolate = (rng.next() % 1_000_000) as f64 / 1_000_000.0 < cfg.isolate_fraction;
-        let words: Vec<Vec<&str>> =
-            doc.sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+        let words: Vec<Vec<&str>> = doc
+            .sentences
+            .iter()
+            .map(|s| s.words.iter().map(String::as_str).collect())
+            .collect();
         let mut dc = DocCase::default();
         if !isolate {
             for w in &words {
@@ -1423,7 +1507,12 @@ pub fn train(
             let ids = sc.keys.iter().map(|&k| wt.id(k)).collect();
             let mut gold = Vec::new();
             spans_to_labels(w.len(), &s.spans, &mut gold);
-            let cs = CachedSentence { ids, offs: sc.offs.clone(), gold, toks: sc.toks.clone() };
+            let cs = CachedSentence {
+                ids,
+                offs: sc.offs.clone(),
+                gold,
+                toks: sc.toks.clone(),
+            };
             if isolate {
                 units.push(vec![cs]);
             } else {
@@ -1434,7 +1523,11 @@ pub fn train(
             units.push(unit);
         }
     }
-    log(&format!("{} training units, {} static features", units.len(), wt.keys.len()));
+    log(&format!(
+        "{} training units, {} static features",
+        units.len(),
+        wt.keys.len()
+    ));
 
     let mut best: Option<(f64, Ner, usize)> = None;
     let mut order: Vec<usize> = (0..units.len()).collect();
@@ -1506,13 +1599,20 @@ pub fn train(
                 wt.c += 1;
             }
         }
-        let msg = format!("epoch {epoch}: train token errors {:.2}% ({} features)", 100.0 * errs as f64 / toks as f64, wt.keys.len());
+        let msg = format!(
+            "epoch {epoch}: train token errors {:.2}% ({} features)",
+            100.0 * errs as f64 / toks as f64,
+            wt.keys.len()
+        );
         match dev_docs {
             Some(dev) => {
                 let model = wt.model(cfg.prune, &lex);
                 let ev = evaluate(&model, dev, true);
                 let f = ev.overall.f1();
-                log(&format!("{msg}; dev F1 {f:.2} ({} features kept)", model.num_features()));
+                log(&format!(
+                    "{msg}; dev F1 {f:.2} ({} features kept)",
+                    model.num_features()
+                ));
                 if best.as_ref().is_none_or(|b| f > b.0) {
                     best = Some((f, model, epoch));
                 }
