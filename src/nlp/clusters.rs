@@ -232,7 +232,7 @@ impl Default for ClusterConfig {
             min_count: 10,
             max_words: 60_000,
             contexts: 1000,
-            dim: 160,
+            dim: 100,
             k: [1000, 200, 40],
             iterations: 15,
             cap_min_count: 3,
@@ -413,44 +413,30 @@ pub fn learn(texts: &[String], cfg: &ClusterConfig, mut log: impl FnMut(&str)) -
     }
     drop(stream);
 
-    // PPMI (context distribution smoothed with exponent 0.75), projected.
+    // PPMI (context distribution smoothed with exponent 0.75) as CSR rows.
     let ctx_s: Vec<f64> = ctx_tot.iter().map(|&c| (c as f64).powf(0.75)).collect();
     let ctx_sum: f64 = ctx_s.iter().sum();
-    let mut seed = cfg.seed;
-    let dim = cfg.dim;
-    let proj: Vec<f32> = (0..dims * dim)
-        .map(|_| {
-            if splitmix(&mut seed) & 1 == 0 {
-                1.0
-            } else {
-                -1.0
-            }
-        })
-        .collect();
-    let emb: Vec<f32> = co
+    let rows: Vec<Vec<(u32, f32)>> = co
         .par_chunks(dims)
-        .flat_map_iter(|row| {
+        .map(|row| {
             let tot: f64 = row.iter().map(|&c| c as f64).sum();
-            let mut v = vec![0f32; dim];
-            if tot > 0.0 {
-                for (d, &c) in row.iter().enumerate() {
-                    if c == 0 {
-                        continue;
-                    }
+            let mut v = Vec::new();
+            for (d, &c) in row.iter().enumerate() {
+                if c > 0 {
                     let pmi = ((c as f64 / tot) / (ctx_s[d] / ctx_sum)).ln();
                     if pmi > 0.0 {
-                        let pr = &proj[d * dim..(d + 1) * dim];
-                        for (x, &p) in v.iter_mut().zip(pr) {
-                            *x += pmi as f32 * p;
-                        }
+                        v.push((d as u32, pmi as f32));
                     }
                 }
             }
-            normalize(&mut v);
             v
         })
         .collect();
     drop(co);
+    let mut seed = cfg.seed;
+    let dim = cfg.dim;
+    let emb = svd_embed(&rows, dims, dim, &mut seed);
+    log("embedded");
 
     // Leaf clusters over words, then coarser levels over leaf centroids.
     let leaf_k = cfg.k[0].min(nv.max(1));
@@ -484,6 +470,186 @@ pub fn learn(texts: &[String], cfg: &ClusterConfig, mut log: impl FnMut(&str)) -
         cap_bucket: cap_entries.iter().map(|e| e.1).collect(),
     };
     Ok(Lexicon::from_data(&data))
+}
+
+/// `y = A x` for CSR `a` (rows) and row-major `x` (`ncols x m`).
+fn csr_mul(a: &[Vec<(u32, f32)>], x: &[f32], m: usize) -> Vec<f32> {
+    a.par_iter()
+        .flat_map_iter(|row| {
+            let mut y = vec![0f32; m];
+            for &(c, v) in row {
+                for (o, &xi) in y.iter_mut().zip(&x[c as usize * m..(c as usize + 1) * m]) {
+                    *o += v * xi;
+                }
+            }
+            y
+        })
+        .collect()
+}
+
+/// `Aᵀ y` for CSR `a` and row-major `y` (`nrows x m`); result `ncols x m`.
+fn csr_tmul(a: &[Vec<(u32, f32)>], y: &[f32], ncols: usize, m: usize) -> Vec<f32> {
+    let mut z = vec![0f32; ncols * m];
+    for (r, row) in a.iter().enumerate() {
+        let yr = &y[r * m..(r + 1) * m];
+        for &(c, v) in row {
+            for (o, &yi) in z[c as usize * m..(c as usize + 1) * m].iter_mut().zip(yr) {
+                *o += v * yi;
+            }
+        }
+    }
+    z
+}
+
+/// Orthonormalizes the columns of row-major `y` (`n x m`) by Cholesky QR,
+/// done twice for stability.
+fn orthonormalize(y: &mut [f32], m: usize) {
+    for _ in 0..2 {
+        let mut g = vec![0f64; m * m];
+        for row in y.chunks_exact(m) {
+            for i in 0..m {
+                let ri = row[i] as f64;
+                for j in i..m {
+                    g[i * m + j] += ri * row[j] as f64;
+                }
+            }
+        }
+        let trace: f64 = (0..m).map(|i| g[i * m + i]).sum();
+        // Cholesky G = Rᵀ R (upper R), with a tiny ridge against rank loss.
+        let mut r = vec![0f64; m * m];
+        for i in 0..m {
+            for j in i..m {
+                let mut s = g[i * m + j]
+                    + if i == j {
+                        1e-9 * trace / m as f64 + 1e-30
+                    } else {
+                        0.0
+                    };
+                for k in 0..i {
+                    s -= r[k * m + i] * r[k * m + j];
+                }
+                r[i * m + j] = if i == j {
+                    s.max(1e-30).sqrt()
+                } else {
+                    s / r[i * m + i]
+                };
+            }
+        }
+        // y <- y R^-1, row by row (forward substitution).
+        let mut tmp = vec![0f64; m];
+        for row in y.chunks_exact_mut(m) {
+            for j in 0..m {
+                let mut s = row[j] as f64;
+                for k in 0..j {
+                    s -= tmp[k] * r[k * m + j];
+                }
+                tmp[j] = s / r[j * m + j];
+            }
+            for (o, &t) in row.iter_mut().zip(&tmp) {
+                *o = t as f32;
+            }
+        }
+    }
+}
+
+/// Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations.
+/// Returns eigenvalues and column eigenvectors (row-major `m x m`).
+fn jacobi_eigen(mut a: Vec<f64>, m: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut v = vec![0f64; m * m];
+    for i in 0..m {
+        v[i * m + i] = 1.0;
+    }
+    for _sweep in 0..50 {
+        let off: f64 = (0..m)
+            .flat_map(|i| (0..m).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i * m + j].powi(2))
+            .sum();
+        if off < 1e-18 {
+            break;
+        }
+        for p in 0..m {
+            for q in p + 1..m {
+                let apq = a[p * m + q];
+                if apq.abs() < 1e-300 {
+                    continue;
+                }
+                let theta = (a[q * m + q] - a[p * m + p]) / (2.0 * apq);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..m {
+                    let (akp, akq) = (a[k * m + p], a[k * m + q]);
+                    a[k * m + p] = c * akp - s * akq;
+                    a[k * m + q] = s * akp + c * akq;
+                }
+                for k in 0..m {
+                    let (apk, aqk) = (a[p * m + k], a[q * m + k]);
+                    a[p * m + k] = c * apk - s * aqk;
+                    a[q * m + k] = s * apk + c * aqk;
+                }
+                for k in 0..m {
+                    let (vkp, vkq) = (v[k * m + p], v[k * m + q]);
+                    v[k * m + p] = c * vkp - s * vkq;
+                    v[k * m + q] = s * vkp + c * vkq;
+                }
+            }
+        }
+    }
+    ((0..m).map(|i| a[i * m + i]).collect(), v)
+}
+
+/// Rank-`k` embedding `U Σ^½` of the CSR matrix by randomized SVD (one power
+/// iteration), rows L2-normalized.
+fn svd_embed(a: &[Vec<(u32, f32)>], ncols: usize, k: usize, seed: &mut u64) -> Vec<f32> {
+    let m = (k + 20).min(ncols).min(a.len().max(1));
+    let omega: Vec<f32> = (0..ncols * m)
+        .map(|_| if splitmix(seed) & 1 == 0 { 1.0 } else { -1.0 })
+        .collect();
+    let mut y = csr_mul(a, &omega, m);
+    orthonormalize(&mut y, m);
+    let mut z = csr_tmul(a, &y, ncols, m);
+    orthonormalize(&mut z, m);
+    let mut q = csr_mul(a, &z, m);
+    orthonormalize(&mut q, m);
+    // B = Qᵀ A; eigen-decompose B Bᵀ = W Λ Wᵀ; left singular vectors = Q W.
+    let bt = csr_tmul(a, &q, ncols, m);
+    let mut c = vec![0f64; m * m];
+    for row in bt.chunks_exact(m) {
+        for i in 0..m {
+            for j in 0..m {
+                c[i * m + j] += row[i] as f64 * row[j] as f64;
+            }
+        }
+    }
+    let (lam, w) = jacobi_eigen(c, m);
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&x, &y| lam[y].total_cmp(&lam[x]));
+    let kk = k.min(m);
+    // Projection matrix P (m x kk) = W[:, top] * sigma^(1/2), sigma = sqrt(lambda).
+    let mut p = vec![0f32; m * kk];
+    for (col, &e) in order.iter().take(kk).enumerate() {
+        let scale = lam[e].max(0.0).powf(0.25);
+        for i in 0..m {
+            p[i * kk + col] = (w[i * m + e] * scale) as f32;
+        }
+    }
+    let mut emb: Vec<f32> = q
+        .par_chunks(m)
+        .flat_map_iter(|row| {
+            let mut out = vec![0f32; kk];
+            for (i, &qi) in row.iter().enumerate() {
+                for (o, &pv) in out.iter_mut().zip(&p[i * kk..(i + 1) * kk]) {
+                    *o += qi * pv;
+                }
+            }
+            out
+        })
+        .collect();
+    for v in emb.chunks_exact_mut(kk) {
+        normalize(v);
+    }
+    emb
 }
 
 fn normalize(v: &mut [f32]) {

@@ -533,7 +533,8 @@ impl Ner {
         {
             let toks = &sc.toks;
             let gaz = &mut sc.gaz;
-            self.gaz.find_matches(&sc.lower_keys, |start, len, mask| {
+            let keys: &[u64] = if ablate("gaz") { &[] } else { &sc.lower_keys };
+            self.gaz.find_matches(keys, |start, len, mask| {
                 let capped = is_cap(case_from_u8(toks[start].case));
                 for list in 0..32u16 {
                     if mask & (1 << list) == 0 {
@@ -623,7 +624,7 @@ impl Ner {
             keys.push(f2(T_INIT, (i == 0) as u64, t.sshape));
             keys.push(f3(T_CAPB, t.capb as u64, t.case as u64, (i == 0) as u64));
             keys.push(f2(T_HEAD, head as u64, t.sshape));
-            if t.cl[0] != NONE {
+            if t.cl[0] != NONE && !ablate("cl") {
                 for g in 0..3 {
                     keys.push(f1(T_CL + g as u64, t.cl[g] as u64));
                 }
@@ -633,7 +634,7 @@ impl Ner {
                 let gs: &[usize] = if off.abs() == 1 { &[0, 1] } else { &[1] };
                 for &g in gs {
                     let c = get_cl(ii + off, g);
-                    if c != NONE as u64 {
+                    if c != NONE as u64 && !ablate("cl") {
                         keys.push(f1(T_CLOFF + (oi * 4 + g) as u64, c));
                     }
                 }
@@ -656,7 +657,7 @@ impl Ner {
                 }
             }
             let case = case_from_u8(t.case);
-            if matches!(case, Case::Title | Case::AllCaps) {
+            if matches!(case, Case::Title | Case::AllCaps) && !ablate("doccase") {
                 let mut c = doc.counts.get(&t.l).copied().unwrap_or_default();
                 // Leave out this token's own occurrence.
                 let own = match case {
@@ -685,7 +686,7 @@ impl Ner {
         for t in &sc.toks {
             sc.dyn_offs.push(sc.dyn_keys.len() as u32);
             let case = case_from_u8(t.case);
-            if !is_cap(case) {
+            if !is_cap(case) || ablate("hist") {
                 continue;
             }
             if let Some(c) = hist.counts.get(&t.l) {
@@ -704,6 +705,13 @@ impl Ner {
         }
         sc.dyn_offs.push(sc.dyn_keys.len() as u32);
     }
+}
+
+fn ablate(what: &str) -> bool {
+    static A: OnceLock<String> = OnceLock::new();
+    A.get_or_init(|| std::env::var("NER_ABLATE").unwrap_or_default())
+        .split(',')
+        .any(|x| x == what)
 }
 
 fn case_from_u8(c: u8) -> Case {
