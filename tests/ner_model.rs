@@ -73,20 +73,69 @@ fn shipped_model_roundtrips() {
 #[test]
 fn shipped_model_tags_news() {
     let m = Ner::shipped();
-    let cases: &[(&str, &[(&str, &str)])] = &[(
-        "Russian Foreign Minister Sergey Lavrov met Rex Tillerson in Washington .",
-        &[
-            ("Russian", "MISC"),
-            ("Sergey Lavrov", "PER"),
-            ("Rex Tillerson", "PER"),
-            ("Washington", "LOC"),
-        ],
-    )];
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        (
+            "Russian Foreign Minister Sergey Lavrov met Rex Tillerson in Washington .",
+            &[("Russian", "MISC"), ("Sergey Lavrov", "PER"), ("Rex Tillerson", "PER"), ("Washington", "LOC")],
+        ),
+        (
+            "German Chancellor Angela Merkel told reporters in Berlin that the European Union would respond .",
+            &[("German", "MISC"), ("Angela Merkel", "PER"), ("Berlin", "LOC"), ("European Union", "ORG")],
+        ),
+        (
+            "Senator Elizabeth Warren of Massachusetts criticized the Federal Reserve on Tuesday .",
+            &[("Elizabeth Warren", "PER"), ("Massachusetts", "LOC"), ("Federal Reserve", "ORG")],
+        ),
+        (
+            "French President Emmanuel Macron hosted Indian Prime Minister Narendra Modi in Paris on Saturday .",
+            &[("French", "MISC"), ("Emmanuel Macron", "PER"), ("Indian", "MISC"), ("Narendra Modi", "PER"), ("Paris", "LOC")],
+        ),
+        (
+            "The Environmental Protection Agency proposed new rules for power plants in Ohio and Pennsylvania .",
+            &[("Environmental Protection Agency", "ORG"), ("Ohio", "LOC"), ("Pennsylvania", "LOC")],
+        ),
+        (
+            "Paul Manafort , Trump 's former campaign chairman , was indicted by a grand jury in Virginia .",
+            &[("Paul Manafort", "PER"), ("Trump", "PER"), ("Virginia", "LOC")],
+        ),
+        ("Microsoft and Google signed an agreement with the Canadian government in Ottawa .", &[
+            ("Microsoft", "ORG"),
+            ("Google", "ORG"),
+            ("Canadian", "MISC"),
+            ("Ottawa", "LOC"),
+        ]),
+        ("the weather was mild and nothing happened .", &[]),
+    ];
     for (sent, want) in cases {
         let got = spans(m, sent);
         let want: Vec<(String, &str)> = want.iter().map(|(a, b)| (a.to_string(), *b)).collect();
         assert_eq!(got, want, "{sent}");
     }
+}
+
+#[test]
+fn shipped_model_document_mode_and_empty_input() {
+    let m = Ner::shipped();
+    assert!(m.tag(&[]).is_empty());
+    let s1: Vec<&str> = "Officials in Kabul said the talks would resume ."
+        .split(' ')
+        .collect();
+    let s2: Vec<&str> = "Kabul has rejected the proposal .".split(' ').collect();
+    let out = m.tag_document(&[&s1, &s2]);
+    let want = vec![EntitySpan {
+        start: 2,
+        end: 3,
+        label: NerLabel::Loc,
+    }];
+    assert_eq!(out[0], want);
+    assert_eq!(
+        out[1],
+        vec![EntitySpan {
+            start: 0,
+            end: 1,
+            label: NerLabel::Loc
+        }]
+    );
 }
 
 #[test]

@@ -5,6 +5,17 @@
 //! [`Ner::tag`] / [`Ner::tag_document`]. Input words follow PTB/EWT
 //! tokenization (possessive `'s` and `n't` split off, punctuation separate).
 //!
+//! ```no_run
+//! use newsgraph::nlp::ner::{Ner, NerLabel};
+//! let words = ["Sergey", "Lavrov", "met", "Rex", "Tillerson", "in", "Washington", "."];
+//! let spans = Ner::shipped().tag(&words);
+//! assert_eq!((spans[0].start, spans[0].end, spans[0].label), (0, 2, NerLabel::Per));
+//! // Whole articles: sentences in order, so later mentions benefit from earlier ones.
+//! let doc: Vec<&[&str]> = vec![&words, &["Lavrov", "left", "."]];
+//! let per_sentence = Ner::shipped().tag_document(&doc);
+//! # let _ = per_sentence;
+//! ```
+//!
 //! Features are hashed to `u64` keys (template id + hashed slices) so that
 //! tagging allocates no strings per token; weights live in a flat
 //! open-addressing table with one row of [`NUM_LABELS`] floats per feature.
@@ -533,8 +544,7 @@ impl Ner {
         {
             let toks = &sc.toks;
             let gaz = &mut sc.gaz;
-            let keys: &[u64] = if ablate("gaz") { &[] } else { &sc.lower_keys };
-            self.gaz.find_matches(keys, |start, len, mask| {
+            self.gaz.find_matches(&sc.lower_keys, |start, len, mask| {
                 let capped = is_cap(case_from_u8(toks[start].case));
                 for list in 0..32u16 {
                     if mask & (1 << list) == 0 {
@@ -624,7 +634,7 @@ impl Ner {
             keys.push(f2(T_INIT, (i == 0) as u64, t.sshape));
             keys.push(f3(T_CAPB, t.capb as u64, t.case as u64, (i == 0) as u64));
             keys.push(f2(T_HEAD, head as u64, t.sshape));
-            if t.cl[0] != NONE && !ablate("cl") {
+            if t.cl[0] != NONE {
                 for g in 0..3 {
                     keys.push(f1(T_CL + g as u64, t.cl[g] as u64));
                 }
@@ -634,7 +644,7 @@ impl Ner {
                 let gs: &[usize] = if off.abs() == 1 { &[0, 1] } else { &[1] };
                 for &g in gs {
                     let c = get_cl(ii + off, g);
-                    if c != NONE as u64 && !ablate("cl") {
+                    if c != NONE as u64 {
                         keys.push(f1(T_CLOFF + (oi * 4 + g) as u64, c));
                     }
                 }
@@ -657,7 +667,7 @@ impl Ner {
                 }
             }
             let case = case_from_u8(t.case);
-            if matches!(case, Case::Title | Case::AllCaps) && !ablate("doccase") {
+            if matches!(case, Case::Title | Case::AllCaps) {
                 let mut c = doc.counts.get(&t.l).copied().unwrap_or_default();
                 // Leave out this token's own occurrence.
                 let own = match case {
@@ -686,7 +696,7 @@ impl Ner {
         for t in &sc.toks {
             sc.dyn_offs.push(sc.dyn_keys.len() as u32);
             let case = case_from_u8(t.case);
-            if !is_cap(case) || ablate("hist") {
+            if !is_cap(case) {
                 continue;
             }
             if let Some(c) = hist.counts.get(&t.l) {
@@ -705,13 +715,6 @@ impl Ner {
         }
         sc.dyn_offs.push(sc.dyn_keys.len() as u32);
     }
-}
-
-fn ablate(what: &str) -> bool {
-    static A: OnceLock<String> = OnceLock::new();
-    A.get_or_init(|| std::env::var("NER_ABLATE").unwrap_or_default())
-        .split(',')
-        .any(|x| x == what)
 }
 
 fn case_from_u8(c: u8) -> Case {
@@ -1365,15 +1368,19 @@ pub struct TrainConfig {
     pub isolate_fraction: f64,
     /// Averaged weights with smaller magnitude are dropped from the model.
     pub prune: f32,
+    /// Number of models trained with seeds `seed, seed+1, ...` whose weights
+    /// are averaged (a cheap ensemble that reduces perceptron variance).
+    pub models: usize,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 12,
+            epochs: 15,
             seed: 7,
-            isolate_fraction: 0.2,
+            isolate_fraction: 0.5,
             prune: 0.02,
+            models: 5,
         }
     }
 }
@@ -1459,9 +1466,55 @@ impl Weights {
     }
 }
 
-/// Trains a model on `train`, keeping the epoch with the best dev F1 (or the
-/// last epoch without dev data). `log` receives progress lines.
+/// Trains `cfg.models` models on `train` (each keeping the epoch with the
+/// best dev F1, or the last epoch without dev data) and averages their
+/// weights. `log` receives progress lines.
 pub fn train(
+    train_docs: &[NerDocument],
+    dev_docs: Option<&[NerDocument]>,
+    lex: Lexicon,
+    cfg: &TrainConfig,
+    mut log: impl FnMut(&str),
+) -> Result<Ner> {
+    let n = cfg.models.max(1);
+    let mut sum: HashMap<u64, Vec<f32>, IdBuild> = HashMap::default();
+    let mut trans = vec![0f32; (L + 1) * L];
+    let mut end = vec![0f32; L];
+    for m in 0..n {
+        let c = TrainConfig {
+            seed: cfg.seed.wrapping_add(m as u64),
+            ..cfg.clone()
+        };
+        log(&format!("model {}/{n} (seed {})", m + 1, c.seed));
+        let model = train_single(train_docs, dev_docs, lex.clone(), &c, &mut log)?;
+        if n == 1 {
+            return Ok(model);
+        }
+        for &(k, r) in model.table.slots.iter().filter(|s| s.0 != 0) {
+            let row = &model.table.rows[r as usize * L..(r as usize + 1) * L];
+            let e = sum.entry(k).or_insert_with(|| vec![0.0; L]);
+            for (a, b) in e.iter_mut().zip(row) {
+                *a += b / n as f32;
+            }
+        }
+        for (a, b) in trans.iter_mut().zip(&model.trans) {
+            *a += b / n as f32;
+        }
+        for (a, b) in end.iter_mut().zip(&model.end) {
+            *a += b / n as f32;
+        }
+    }
+    let model = Ner::from_weights(sum.into_iter(), trans, end, 0.0, lex);
+    if let Some(dev) = dev_docs {
+        log(&format!(
+            "averaged model: dev F1 {:.2}",
+            evaluate(&model, dev, true).overall.f1()
+        ));
+    }
+    Ok(model)
+}
+
+fn train_single(
     train_docs: &[NerDocument],
     dev_docs: Option<&[NerDocument]>,
     lex: Lexicon,

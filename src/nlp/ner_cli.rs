@@ -21,7 +21,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub output: PathBuf,
     /// Number of training epochs.
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 15)]
     pub epochs: usize,
     /// Word clusters from `train clusters` (copied into the model).
     #[arg(long)]
@@ -32,6 +32,12 @@ pub struct TrainArgs {
     /// Random seed (shuffling, isolated documents).
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Fraction of training documents seen as isolated sentences.
+    #[arg(long, default_value_t = 0.5)]
+    pub isolate: f64,
+    /// Models (seeds) whose weights are averaged.
+    #[arg(long, default_value_t = 5)]
+    pub models: usize,
 }
 
 /// Arguments of `evaluate ner`.
@@ -81,7 +87,8 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
         epochs: args.epochs,
         seed: args.seed,
         prune: args.prune,
-        ..TrainConfig::default()
+        models: args.models,
+        isolate_fraction: args.isolate,
     };
     let model = ner::train(&train, dev.as_deref(), lex, &cfg, |m| eprintln!("{m}"))?;
     model.save(&args.output)?;
