@@ -13,6 +13,7 @@ pub mod gazetteer;
 pub mod graph;
 pub mod lexicon;
 pub mod merge;
+pub mod nlp;
 pub mod ontology;
 pub mod pipeline;
 pub mod query;

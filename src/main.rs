@@ -1,6 +1,7 @@
 //! The `newsgraph` command line: parses arguments and calls the library.
 
 use clap::{Parser, Subcommand};
+use newsgraph::nlp::ner_cli;
 use std::process::ExitCode;
 
 /// Turn news articles into one typed knowledge graph: who did what to whom,
@@ -23,6 +24,35 @@ enum Command {
     Export(newsgraph::export::cli::ExportArgs),
     /// Ask a saved graph: paths, neighbours, edges, entities, SPARQL.
     Query(newsgraph::query::QueryArgs),
+    /// Train a model of the NLP core from a corpus.
+    #[command(subcommand)]
+    Train(TrainCmd),
+    /// Evaluate a model on a test set.
+    #[command(subcommand)]
+    Evaluate(EvaluateCmd),
+    /// Run a model on text read from standard input.
+    #[command(subcommand)]
+    Tag(TagCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum TrainCmd {
+    /// Named-entity recognizer (CoNLL-2003 column format).
+    Ner(ner_cli::TrainArgs),
+    /// Word clusters for the NER, from unlabelled news (CSV with a `text` column).
+    Clusters(ner_cli::ClustersArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum EvaluateCmd {
+    /// Named-entity recognizer: per-type and overall precision, recall, F1.
+    Ner(ner_cli::EvaluateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TagCmd {
+    /// Named entities (one tokenized sentence per line).
+    Ner(ner_cli::TagArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +61,10 @@ fn main() -> ExitCode {
         Command::Build(args) => newsgraph::pipeline::run(args),
         Command::Export(args) => newsgraph::export::cli::run(args),
         Command::Query(args) => newsgraph::query::run(args),
+        Command::Train(TrainCmd::Ner(a)) => ner_cli::run_train(a).map(|()| ExitCode::SUCCESS),
+        Command::Train(TrainCmd::Clusters(a)) => ner_cli::run_clusters(a).map(|()| ExitCode::SUCCESS),
+        Command::Evaluate(EvaluateCmd::Ner(a)) => ner_cli::run_evaluate(a).map(|()| ExitCode::SUCCESS),
+        Command::Tag(TagCmd::Ner(a)) => ner_cli::run_tag(a).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
