@@ -8,6 +8,7 @@
 
 use crate::document::{Annotated, Mention, StandingFact};
 use crate::gazetteer::{norm_token, Entry, Gazetteer, Role};
+use crate::nlp::ner::{EntitySpan, Ner, NerLabel};
 use crate::ontology::EntityType;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -298,6 +299,8 @@ fn is_headline(words: &[&str]) -> bool {
 }
 
 struct Ctx<'a> {
+    /// Entity spans the statistical recognizer found in this sentence.
+    ner: &'a [EntitySpan],
     words: Vec<&'a str>,
     lower: Vec<String>,
     spans: Vec<Range<usize>>,
@@ -347,9 +350,18 @@ pub fn detect(ann: &mut Annotated) {
     let g = Gazetteer::get();
     let mut mentions = Vec::new();
     let mut facts = Vec::new();
+    // The recognizer reads the whole article: names seen earlier inform later ones.
+    let sentences: Vec<Vec<&str>> = ann
+        .sentences
+        .iter()
+        .map(|s| s.tokens.iter().map(|t| t.form.as_str()).collect())
+        .collect();
+    let refs: Vec<&[&str]> = sentences.iter().map(Vec::as_slice).collect();
+    let spans = Ner::shipped().tag_document(&refs);
     for (si, s) in ann.sentences.iter().enumerate() {
         let words: Vec<&str> = s.tokens.iter().map(|t| t.form.as_str()).collect();
         let ctx = Ctx {
+            ner: spans.get(si).map_or(&[], Vec::as_slice),
             lower: words.iter().map(|w| norm_token(w)).collect(),
             spans: s.tokens.iter().map(|t| t.span.clone()).collect(),
             headline: is_headline(&words),
@@ -676,12 +688,20 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
         EntityType::Org
     } else if honorific || titled || title_before {
         EntityType::Person
+    } else if let Some(label) = ner_label(c, s, end) {
+        match label {
+            NerLabel::Per => EntityType::Person,
+            NerLabel::Org => EntityType::Org,
+            NerLabel::Loc => EntityType::Gpe,
+            // Nationalities, ideologies, works: not entities of the ontology.
+            NerLabel::Misc => return None,
+        }
+    } else if !c.ner.is_empty() && !is_acronym(c.words[s]) {
+        // The recognizer saw names in this sentence, but not this one.
+        return None;
     } else if end - s == 1
         && s > 0
-        && matches!(
-            c.lower[s - 1].as_str(),
-            "in" | "at" | "from" | "near" | "to"
-        )
+        && matches!(c.lower[s - 1].as_str(), "in" | "at" | "from" | "near")
     {
         // An unknown single name after a locative preposition is a place.
         EntityType::Gpe
@@ -706,6 +726,15 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
         strip_the(&text)
     };
     Some(c.mention(s..end, name, kind))
+}
+
+/// The recognizer's label for tokens `s..end`: the span that covers most of them.
+fn ner_label(c: &Ctx, s: usize, end: usize) -> Option<NerLabel> {
+    c.ner
+        .iter()
+        .filter(|sp| sp.start < end && s < sp.end)
+        .max_by_key(|sp| sp.end.min(end) - sp.start.max(s))
+        .map(|sp| sp.label)
 }
 
 fn strip_the(s: &str) -> String {

@@ -134,7 +134,7 @@ pub struct GraphJson {
 #[non_exhaustive]
 pub enum GraphError {
     /// The file could not be read.
-    #[error("cannot read graph {path}: {source}")]
+    #[error("cannot read graph {path}")]
     Io {
         /// The file.
         path: String,
@@ -142,7 +142,7 @@ pub enum GraphError {
         source: std::io::Error,
     },
     /// The file is not a newsgraph JSON graph.
-    #[error("{path} is not a newsgraph JSON graph: {source}")]
+    #[error("{path} is not a newsgraph JSON graph")]
     Json {
         /// The file.
         path: String,

@@ -62,8 +62,12 @@ fn main() -> ExitCode {
         Command::Export(args) => newsgraph::export::cli::run(args),
         Command::Query(args) => newsgraph::query::run(args),
         Command::Train(TrainCmd::Ner(a)) => ner_cli::run_train(a).map(|()| ExitCode::SUCCESS),
-        Command::Train(TrainCmd::Clusters(a)) => ner_cli::run_clusters(a).map(|()| ExitCode::SUCCESS),
-        Command::Evaluate(EvaluateCmd::Ner(a)) => ner_cli::run_evaluate(a).map(|()| ExitCode::SUCCESS),
+        Command::Train(TrainCmd::Clusters(a)) => {
+            ner_cli::run_clusters(a).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Evaluate(EvaluateCmd::Ner(a)) => {
+            ner_cli::run_evaluate(a).map(|()| ExitCode::SUCCESS)
+        }
         Command::Tag(TagCmd::Ner(a)) => ner_cli::run_tag(a).map(|()| ExitCode::SUCCESS),
     };
     match result {
