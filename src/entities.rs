@@ -662,10 +662,19 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
     if s >= end || g.title_before(&c.lower, end).is_some_and(|(ts, _)| ts <= s) {
         return None;
     }
-    // "US-Russia", "Russian-American", "Obama-imposed": adjectives, not names.
+    // "US-Russia", "Russian-American", "Obama-imposed", "Trump-Putin summit":
+    // adjectives, not names.
     if end - s == 1 && c.words[s].contains('-') {
         let parts: Vec<&str> = c.words[s].split('-').collect();
-        if parts.iter().any(|p| !is_cap(p)) || parts.iter().all(|p| !g.lookup(p).is_empty()) {
+        let compound = parts.len() > 1
+            && parts.iter().all(|p| p.chars().count() >= 4)
+            && c.words
+                .get(end)
+                .is_some_and(|w| !is_cap(w) && w.chars().all(char::is_alphabetic));
+        if parts.iter().any(|p| !is_cap(p))
+            || parts.iter().all(|p| !g.lookup(p).is_empty())
+            || compound
+        {
             return None;
         }
     }
@@ -688,7 +697,11 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
         EntityType::Org
     } else if honorific || titled || title_before {
         EntityType::Person
-    } else if let Some(label) = ner_label(c, s, end) {
+    } else if let Some((label, ns, ne)) = ner_span(c, s, end) {
+        // The recognizer's span bounds the name ("Contrasting Putin" → "Putin").
+        if (ns > s || ne < end) && ns < ne {
+            return typed_run(g, c, ns.max(s), ne.min(end)).filter(|_| label != NerLabel::Misc);
+        }
         match label {
             NerLabel::Per => EntityType::Person,
             NerLabel::Org => EntityType::Org,
@@ -722,19 +735,21 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
     }
     let name = if kind == EntityType::Person {
         text.clone()
+    } else if let Some(e) = g.lookup(&text).iter().find(|e| e.role != Role::Demonym) {
+        e.canonical.clone()
     } else {
         strip_the(&text)
     };
     Some(c.mention(s..end, name, kind))
 }
 
-/// The recognizer's label for tokens `s..end`: the span that covers most of them.
-fn ner_label(c: &Ctx, s: usize, end: usize) -> Option<NerLabel> {
+/// The recognizer's span over tokens `s..end`: the one that covers most of them.
+fn ner_span(c: &Ctx, s: usize, end: usize) -> Option<(NerLabel, usize, usize)> {
     c.ner
         .iter()
         .filter(|sp| sp.start < end && s < sp.end)
         .max_by_key(|sp| sp.end.min(end) - sp.start.max(s))
-        .map(|sp| sp.label)
+        .map(|sp| (sp.label, sp.start, sp.end))
 }
 
 fn strip_the(s: &str) -> String {

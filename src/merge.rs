@@ -268,8 +268,17 @@ impl Merger {
                 })
                 .map(|(j, _)| *j)
                 .collect();
-            if let [only] = cands.as_slice() {
-                parent[i] = *only;
+            // One candidate, or one that clearly dominates the others ("Vladimir
+            // Putin" over a stray "Vladimir V. Putin" or a mis-cut name run).
+            let mut ranked: Vec<(usize, usize)> = cands
+                .iter()
+                .map(|&j| (self.entities[j].mentions, j))
+                .collect();
+            ranked.sort_by(|a, b| b.cmp(a));
+            match ranked.as_slice() {
+                [(_, only)] => parent[i] = *only,
+                [(top, best), (second, _), ..] if *top >= 5 * (*second).max(1) => parent[i] = *best,
+                _ => {}
             }
         }
         parent
