@@ -1,1 +1,2 @@
 //! newsgraph: news articles in, one typed knowledge graph out.
+pub mod nlp;
