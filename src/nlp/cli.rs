@@ -87,6 +87,7 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
             let cfg = tagger::TrainConfig {
                 epochs: args.epochs.unwrap_or(tagger::TrainConfig::default().epochs),
                 seed: args.seed,
+                ..Default::default()
             };
             let t = Tagger::train(&train, Some(&dev), &cfg, &mut |m| log(m))?;
             t.save(&args.output)?;

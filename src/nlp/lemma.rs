@@ -5,6 +5,7 @@
 //! `(suffix of lowercased form, xpos) -> (lowercase?, strip n chars, append)`
 //! for unseen words, applied at the longest matching suffix.
 
+use super::perceptron::{BuildNoHash, Fx};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,7 +14,9 @@ const MAX_SUFFIX: usize = 6;
 /// A rewrite from form to lemma.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Rewrite {
-    lower: bool,
+    /// 0 = keep case, 1 = lowercase the form first, 2 = capitalize it first
+    /// (EWT lemmas of proper nouns are capitalized even when forms are not).
+    case: u8,
     strip: u8,
     append: String,
 }
@@ -23,22 +26,32 @@ impl Rewrite {
         let low = form.to_lowercase();
         if form == lemma || low == lemma {
             // Prefer "lowercase" when both fit so "the"/"The" share one rule.
+            // Capitalized forms that are their own lemma get "capitalize" so
+            // the rule also fixes lowercase spellings of the same suffix.
+            let case = if low == lemma {
+                1
+            } else if recase(form, 2) == lemma {
+                2
+            } else {
+                0
+            };
             return Rewrite {
-                lower: low == lemma,
+                case,
                 strip: 0,
                 append: String::new(),
             };
         }
-        let a = Self::diff(form, lemma, false);
-        let b = Self::diff(&low, lemma, true);
-        if b.strip <= a.strip {
-            b
-        } else {
-            a
+        let mut best = Self::diff(form, lemma, 0);
+        for case in [1, 2] {
+            let r = Self::diff(&recase(form, case), lemma, case);
+            if r.strip < best.strip {
+                best = r;
+            }
         }
+        best
     }
 
-    fn diff(form: &str, lemma: &str, lower: bool) -> Rewrite {
+    fn diff(form: &str, lemma: &str, case: u8) -> Rewrite {
         let common = form
             .chars()
             .zip(lemma.chars())
@@ -47,18 +60,14 @@ impl Rewrite {
         let strip = form.chars().count() - common;
         let append: String = lemma.chars().skip(common).collect();
         Rewrite {
-            lower,
+            case,
             strip: strip.min(255) as u8,
             append,
         }
     }
 
     fn apply(&self, form: &str) -> Option<String> {
-        let base = if self.lower {
-            form.to_lowercase()
-        } else {
-            form.to_string()
-        };
+        let base = recase(form, self.case);
         let n = base.chars().count();
         if self.strip as usize > n || (self.strip as usize == n && self.append.is_empty()) {
             return None;
@@ -67,6 +76,24 @@ impl Rewrite {
         s.push_str(&self.append);
         Some(s)
     }
+}
+
+fn recase(form: &str, case: u8) -> String {
+    match case {
+        1 => form.to_lowercase(),
+        2 => {
+            let mut c = form.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            }
+        }
+        _ => form.to_string(),
+    }
+}
+
+fn key(a: &str, b: &str) -> u64 {
+    Fx::new(31).s(a).s(b).done()
 }
 
 /// Serialized lemmatizer.
@@ -80,8 +107,8 @@ pub struct LemmaData {
 #[derive(Clone, Debug, Default)]
 pub struct Lemmatizer {
     data: LemmaData,
-    rules: HashMap<(String, String), Rewrite>,
-    exceptions: HashMap<(String, String), String>,
+    rules: HashMap<u64, Rewrite, BuildNoHash>,
+    exceptions: HashMap<u64, String, BuildNoHash>,
 }
 
 impl Lemmatizer {
@@ -125,7 +152,7 @@ impl Lemmatizer {
         let mut exceptions = Vec::new();
         for ((form, xpos), lemmas) in &pairs {
             let lemma = best(lemmas);
-            if lem.by_rules(form, xpos) != *lemma {
+            if lem.by_rules(form, &form.to_lowercase(), xpos) != *lemma {
                 exceptions.push((form.clone(), xpos.clone(), lemma.clone()));
             }
         }
@@ -138,12 +165,12 @@ impl Lemmatizer {
         let rules = data
             .rules
             .iter()
-            .map(|(s, x, r)| ((s.clone(), x.clone()), r.clone()))
+            .map(|(s, x, r)| (key(s, x), r.clone()))
             .collect();
         let exceptions = data
             .exceptions
             .iter()
-            .map(|(f, x, l)| ((f.clone(), x.clone()), l.clone()))
+            .map(|(f, x, l)| (key(f, x), l.clone()))
             .collect();
         Lemmatizer {
             data,
@@ -159,31 +186,24 @@ impl Lemmatizer {
 
     /// Lemma of `form` tagged `xpos`.
     pub fn lemma(&self, form: &str, xpos: &str) -> String {
-        let mut key = (form.to_string(), xpos.to_string());
-        if let Some(l) = self.exceptions.get(&key) {
+        if let Some(l) = self.exceptions.get(&key(form, xpos)) {
             return l.clone();
         }
-        // Sentence-initial capitals: fall back to the lowercased entry.
         let low = form.to_lowercase();
-        if low != form {
-            key.0 = low;
-            if let Some(l) = self.exceptions.get(&key) {
-                if xpos != "NNP" && xpos != "NNPS" {
-                    return l.clone();
-                }
+        // Sentence-initial capitals: fall back to the lowercased entry.
+        if low != form && xpos != "NNP" && xpos != "NNPS" {
+            if let Some(l) = self.exceptions.get(&key(&low, xpos)) {
+                return l.clone();
             }
         }
-        self.by_rules(form, xpos)
+        self.by_rules(form, &low, xpos)
     }
 
-    fn by_rules(&self, form: &str, xpos: &str) -> String {
-        let low = form.to_lowercase();
-        let chars: Vec<char> = low.chars().collect();
-        let mut key = (String::new(), xpos.to_string());
-        for k in (0..=MAX_SUFFIX.min(chars.len())).rev() {
-            key.0.clear();
-            key.0.extend(&chars[chars.len() - k..]);
-            if let Some(rw) = self.rules.get(&key) {
+    fn by_rules(&self, form: &str, low: &str, xpos: &str) -> String {
+        let bounds: Vec<usize> = low.char_indices().map(|(i, _)| i).chain([low.len()]).collect();
+        let n = bounds.len() - 1;
+        for k in (0..=MAX_SUFFIX.min(n)).rev() {
+            if let Some(rw) = self.rules.get(&key(&low[bounds[n - k]..], xpos)) {
                 if let Some(l) = rw.apply(form) {
                     return l;
                 }
@@ -220,6 +240,7 @@ mod tests {
             ("The", "DT", "the"),
             ("the", "DT", "the"),
             ("Paris", "NNP", "Paris"),
+            ("london", "NNP", "London"),
         ];
         let l = Lemmatizer::train(items.iter().copied());
         assert_eq!(l.lemma("kicked", "VBD"), "kick");
@@ -228,5 +249,6 @@ mod tests {
         assert_eq!(l.lemma("Went", "VBD"), "go");
         assert_eq!(l.lemma("Paris", "NNP"), "Paris");
         assert_eq!(l.lemma("THE", "DT"), "the");
+        assert_eq!(l.lemma("paris", "NNP"), "Paris");
     }
 }

@@ -285,17 +285,25 @@ impl WeightsData {
     }
 }
 
+/// 8-byte hash slot: a 30-bit key fingerprint (bit 1 set so that 0 means
+/// empty, bit 0 flags an inline row) and either one inline `(class, weight)`
+/// pair or the offset of a length-prefixed row in `entries`. Most features
+/// have a single weight, so one cache line fetch usually suffices.
 #[derive(Clone, Copy, Debug, Default)]
 struct Slot {
-    key: u64,
-    start: u32,
-    len: u32,
+    fp: u32,
+    data: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     class: u16,
     w: i16,
+}
+
+#[inline]
+fn fingerprint(key: u64) -> u32 {
+    ((key >> 32) as u32 & !3) | 2
 }
 
 /// Inference weights: open-addressing table from feature hash to a sparse row.
@@ -311,24 +319,43 @@ impl Weights {
     /// Builds the lookup table from the serialized form.
     pub fn from_data(data: WeightsData) -> Weights {
         let n = data.row_lens.len();
-        let cap = (n * 2).next_power_of_two().max(16);
+        // Load factor between 0.35 and 0.7.
+        let cap = (n + n / 2).next_power_of_two().max(16);
         let mask = cap - 1;
         let mut slots = vec![Slot::default(); cap];
-        let entries: Vec<Entry> = data
-            .classes
-            .iter()
-            .zip(&data.values)
-            .map(|(&class, &w)| Entry { class, w })
-            .collect();
+        let mut entries = Vec::with_capacity(data.classes.len() + n / 2);
         let mut key = 0u64;
-        let mut start = 0u32;
+        let mut start = 0usize;
         for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
             key = key.wrapping_add(*d);
+            let len = len as usize;
+            let slot = if len == 1 {
+                Slot {
+                    fp: fingerprint(key) | 1,
+                    data: (data.classes[start] as u32) << 16 | data.values[start] as u16 as u32,
+                }
+            } else {
+                let at = entries.len() as u32;
+                entries.push(Entry {
+                    class: len as u16,
+                    w: (len >> 16) as i16,
+                });
+                entries.extend(
+                    data.classes[start..start + len]
+                        .iter()
+                        .zip(&data.values[start..start + len])
+                        .map(|(&class, &w)| Entry { class, w }),
+                );
+                Slot {
+                    fp: fingerprint(key),
+                    data: at,
+                }
+            };
             let mut i = key as usize & mask;
-            while slots[i].key != 0 {
+            while slots[i].fp != 0 {
                 i = (i + 1) & mask;
             }
-            slots[i] = Slot { key, start, len };
+            slots[i] = slot;
             start += len;
         }
         Weights {
@@ -349,8 +376,11 @@ impl Weights {
         if total != data.classes.len() as u64 || data.classes.len() != data.values.len() {
             return Err("entry count mismatch".into());
         }
-        if data.classes.iter().any(|&c| c as u32 >= data.n_classes) {
+        if data.n_classes > u16::MAX as u32 || data.classes.iter().any(|&c| c as u32 >= data.n_classes) {
             return Err("class index out of range".into());
+        }
+        if data.row_lens.iter().any(|&l| l == 0 || l > data.n_classes) {
+            return Err("bad row length".into());
         }
         let mut key = 0u64;
         for (i, &d) in data.key_deltas.iter().enumerate() {
@@ -374,22 +404,7 @@ impl Weights {
 
     /// Number of stored features and non-zero weights.
     pub fn size(&self) -> (usize, usize) {
-        (self.data.row_lens.len(), self.entries.len())
-    }
-
-    #[inline]
-    fn row(&self, f: u64) -> &[Entry] {
-        let mut i = f as usize & self.mask;
-        loop {
-            let s = &self.slots[i];
-            if s.key == f {
-                return &self.entries[s.start as usize..(s.start + s.len) as usize];
-            }
-            if s.key == 0 {
-                return &[];
-            }
-            i = (i + 1) & self.mask;
-        }
+        (self.data.row_lens.len(), self.data.values.len())
     }
 }
 
@@ -397,8 +412,27 @@ impl Scorer for Weights {
     #[inline]
     fn score(&self, feats: &[u64], scores: &mut [i32]) {
         for &f in feats {
-            for e in self.row(f) {
-                scores[e.class as usize] += e.w as i32;
+            let fp = fingerprint(f);
+            let mut i = f as usize & self.mask;
+            loop {
+                let s = self.slots[i];
+                if s.fp & !1 == fp {
+                    if s.fp & 1 == 1 {
+                        scores[(s.data >> 16) as usize] += s.data as u16 as i16 as i32;
+                    } else {
+                        let at = s.data as usize;
+                        let h = self.entries[at];
+                        let len = h.class as usize | (h.w as u16 as usize) << 16;
+                        for e in &self.entries[at + 1..at + 1 + len] {
+                            scores[e.class as usize] += e.w as i32;
+                        }
+                    }
+                    break;
+                }
+                if s.fp == 0 {
+                    break;
+                }
+                i = (i + 1) & self.mask;
             }
         }
     }

@@ -6,6 +6,7 @@ use super::lemma::{LemmaData, Lemmatizer};
 use super::perceptron::{argmax_where, BuildNoHash, Fx, Rng, Scorer, Trainer, Weights, WeightsData};
 use super::{decode, encode, intern};
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -108,6 +109,11 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// Shuffling seed.
     pub seed: u64,
+    /// 1 = greedy left-to-right; 2 = add a second pass that also sees the
+    /// first pass's tags to the right.
+    pub passes: usize,
+    /// Jackknife folds for the first-pass tags the second pass trains on.
+    pub inner_folds: usize,
 }
 
 impl Default for TrainConfig {
@@ -115,6 +121,8 @@ impl Default for TrainConfig {
         TrainConfig {
             epochs: 10,
             seed: 0x5eed,
+            passes: 2,
+            inner_folds: 4,
         }
     }
 }
@@ -127,7 +135,8 @@ struct TaggerFile {
     classes: Vec<(String, String)>,
     /// Pre-hashed word form -> hashed set of its frequent classes.
     ambiguity: Vec<(u64, u64)>,
-    weights: WeightsData,
+    /// One weight set per tagging pass.
+    weights: Vec<WeightsData>,
     lemma: LemmaData,
 }
 
@@ -136,7 +145,7 @@ pub struct Tagger {
     classes: Vec<(Upos, &'static str)>,
     class_names: Vec<(String, String)>,
     ambiguity: HashMap<u64, u64, BuildNoHash>,
-    weights: Weights,
+    weights: Vec<Weights>,
     lemma: Lemmatizer,
 }
 
@@ -164,14 +173,19 @@ impl Tagger {
         if f.magic != MAGIC {
             bail!("not a tagger model (magic {:?})", f.magic);
         }
-        Weights::validate(&f.weights).map_err(|e| anyhow::anyhow!("corrupt weights: {e}"))?;
-        if f.weights.n_classes() != f.classes.len() {
-            bail!("class count mismatch");
+        if f.weights.is_empty() {
+            bail!("no weights");
+        }
+        for w in &f.weights {
+            Weights::validate(w).map_err(|e| anyhow::anyhow!("corrupt weights: {e}"))?;
+            if w.n_classes() != f.classes.len() {
+                bail!("class count mismatch");
+            }
         }
         Ok(Tagger::assemble(
             f.classes,
             f.ambiguity,
-            Weights::from_data(f.weights),
+            f.weights.into_iter().map(Weights::from_data).collect(),
             Lemmatizer::from_data(f.lemma),
         ))
     }
@@ -179,7 +193,7 @@ impl Tagger {
     fn assemble(
         class_names: Vec<(String, String)>,
         ambiguity: Vec<(u64, u64)>,
-        weights: Weights,
+        weights: Vec<Weights>,
         lemma: Lemmatizer,
     ) -> Tagger {
         let classes = class_names
@@ -203,7 +217,7 @@ impl Tagger {
             magic: MAGIC.to_string(),
             classes: self.class_names.clone(),
             ambiguity,
-            weights: self.weights.data().clone(),
+            weights: self.weights.iter().map(|w| w.data().clone()).collect(),
             lemma: self.lemma.data().clone(),
         })
     }
@@ -215,7 +229,10 @@ impl Tagger {
 
     /// Number of features and non-zero weights.
     pub fn size(&self) -> (usize, usize) {
-        self.weights.size()
+        self.weights
+            .iter()
+            .map(Weights::size)
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
     }
 
     /// Tags and lemmatizes one sentence of PTB-tokenized words.
@@ -237,19 +254,14 @@ impl Tagger {
     /// Predicted class ids (indices into the joint tag inventory).
     fn tag_ids(&self, words: &[&str]) -> Vec<usize> {
         let toks = token_info(words, &self.ambiguity);
-        let mut out = Vec::with_capacity(words.len());
-        let mut feats = Vec::with_capacity(48);
-        let mut scores = vec![0i32; self.classes.len()];
-        for i in 0..toks.len() {
-            features(&toks, i, &out, &mut feats);
-            scores.iter_mut().for_each(|s| *s = 0);
-            self.weights.score(&feats, &mut scores);
-            out.push(argmax_where(&scores, |_| true).unwrap_or(0));
+        let mut first: Option<Vec<usize>> = None;
+        for w in &self.weights {
+            first = Some(run_pass(w, &toks, first.as_deref(), self.classes.len()));
         }
-        out
+        first.unwrap_or_default()
     }
 
-    /// Trains on `train`; logs per-epoch accuracy on `dev` if given.
+    /// Trains on `train`; logs accuracy on `dev` if given.
     pub fn train(
         train: &[Sentence],
         dev: Option<&[Sentence]>,
@@ -270,6 +282,7 @@ impl Tagger {
         for (i, v) in class_set.values_mut().enumerate() {
             *v = i;
         }
+        let nc = class_names.len();
         let ambiguity = build_ambiguity(train, &class_set);
         let amb_map: HashMap<u64, u64, BuildNoHash> = ambiguity.iter().copied().collect();
         let lemma = Lemmatizer::train(
@@ -290,54 +303,37 @@ impl Tagger {
                 (token_info(&forms, &amb_map), gold)
             })
             .collect();
-
-        let mut model = Trainer::new(class_names.len());
-        let mut order: Vec<usize> = (0..prepared.len()).collect();
-        let mut rng = Rng::new(cfg.seed);
-        let mut feats = Vec::with_capacity(48);
-        let mut scores = vec![0i32; class_names.len()];
-        let mut tagger = None;
-        for epoch in 0..cfg.epochs.max(1) {
-            rng.shuffle(&mut order);
-            let (mut correct, mut total) = (0usize, 0usize);
-            for &si in &order {
-                let (toks, gold) = &prepared[si];
-                let mut hist = Vec::with_capacity(toks.len());
-                for i in 0..toks.len() {
-                    features(toks, i, &hist, &mut feats);
-                    scores.iter_mut().for_each(|s| *s = 0);
-                    model.score(&feats, &mut scores);
-                    let pred = argmax_where(&scores, |_| true).unwrap_or(0);
-                    if pred != gold[i] {
-                        model.update(&feats, gold[i], &feats, pred);
-                    } else {
-                        correct += 1;
-                    }
-                    total += 1;
-                    model.tick();
-                    hist.push(pred);
-                }
+        let all: Vec<usize> = (0..prepared.len()).collect();
+        let first = train_pass(&prepared, &all, None, nc, cfg, log);
+        let mut weights = vec![first];
+        if cfg.passes >= 2 {
+            // The second pass sees first-pass tags of the right context; they
+            // must be as noisy in training as at test time, hence jackknifing.
+            let folds = cfg.inner_folds.max(2);
+            let fold_tags: Vec<Vec<(usize, Vec<usize>)>> = (0..folds)
+                .into_par_iter()
+                .map(|k| {
+                    let idx: Vec<usize> = all.iter().copied().filter(|i| i % folds != k).collect();
+                    let w = train_pass(&prepared, &idx, None, nc, cfg, &mut |_| {});
+                    all.iter()
+                        .filter(|i| *i % folds == k)
+                        .map(|&i| (i, run_pass(&w, &prepared[i].0, None, nc)))
+                        .collect()
+                })
+                .collect();
+            let mut fp = vec![Vec::new(); prepared.len()];
+            for (i, t) in fold_tags.into_iter().flatten() {
+                fp[i] = t;
             }
-            let last = epoch + 1 == cfg.epochs.max(1);
-            let mut msg = format!(
-                "tagger epoch {}: train acc {:.2}%",
-                epoch + 1,
-                100.0 * correct as f64 / total.max(1) as f64
-            );
-            if let Some(dev) = dev.filter(|_| last || epoch % 3 == 2) {
-                let t = Tagger::assemble(class_names.clone(), ambiguity.clone(), model.average(0.0), lemma.clone());
-                let acc = t.evaluate(dev);
-                msg.push_str(&format!(", dev UPOS {:.2}% XPOS {:.2}%", acc.upos, acc.xpos));
-                if last {
-                    tagger = Some(t);
-                }
-            }
-            log(&msg);
+            log("tagger: second pass");
+            weights.push(train_pass(&prepared, &all, Some(&fp), nc, cfg, log));
         }
-        Ok(match tagger {
-            Some(t) => t,
-            None => Tagger::assemble(class_names, ambiguity, model.average(0.0), lemma),
-        })
+        let t = Tagger::assemble(class_names, ambiguity, weights, lemma);
+        if let Some(dev) = dev {
+            let acc = t.evaluate(dev);
+            log(&format!("tagger dev UPOS {:.2}% XPOS {:.2}%", acc.upos, acc.xpos));
+        }
+        Ok(t)
     }
 
     /// UPOS / XPOS / lemma accuracy (percent) against gold annotations.
@@ -347,6 +343,8 @@ impl Tagger {
             let tags = self.tag(&s.forms());
             for (t, w) in tags.iter().zip(&s.words) {
                 let (uo, xo, lo) = (t.upos.as_str() == w.upos, t.xpos == w.xpos, t.lemma == w.lemma);
+                if std::env::var("NG_DUMP").is_ok() && !uo { eprintln!("UERR\t{}\t{}\t{}", w.form, w.upos, t.upos.as_str()); }
+                if std::env::var("NG_DUMP").is_ok() && !lo { eprintln!("LERR\t{}\t{}\t{}\t{}", w.form, w.xpos, w.lemma, t.lemma); }
                 u += uo as usize;
                 x += xo as usize;
                 l += lo as usize;
@@ -384,26 +382,92 @@ pub struct TagAccuracy {
 /// trained on the others, so the parser sees realistic tagging errors.
 pub fn jackknife(train: &[Sentence], folds: usize, cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Vec<Sentence>> {
     let folds = folds.max(2);
+    let tagged: Vec<Result<Vec<(usize, Vec<TaggedToken>)>>> = (0..folds)
+        .into_par_iter()
+        .map(|k| {
+            let rest: Vec<Sentence> = train
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % folds != k)
+                .map(|(_, s)| s.clone())
+                .collect();
+            let t = Tagger::train(&rest, None, cfg, &mut |_| {})?;
+            Ok((0..train.len())
+                .filter(|i| i % folds == k)
+                .map(|i| (i, t.tag(&train[i].forms())))
+                .collect())
+        })
+        .collect();
     let mut out = train.to_vec();
-    for k in 0..folds {
-        let rest: Vec<Sentence> = train
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % folds != k)
-            .map(|(_, s)| s.clone())
-            .collect();
-        let t = Tagger::train(&rest, None, cfg, &mut |_| {})?;
-        for (i, s) in out.iter_mut().enumerate().filter(|(i, _)| i % folds == k) {
-            let tags = t.tag(&train[i].forms());
-            for (w, tg) in s.words.iter_mut().zip(tags) {
+    for fold in tagged {
+        for (i, tags) in fold? {
+            for (w, tg) in out[i].words.iter_mut().zip(tags) {
                 w.upos = tg.upos.as_str().to_string();
                 w.xpos = tg.xpos.to_string();
                 w.lemma = tg.lemma;
             }
         }
-        log(&format!("jackknife fold {}/{} tagged", k + 1, folds));
     }
+    log(&format!("jackknife: {folds} folds tagged"));
     Ok(out)
+}
+
+fn run_pass(w: &impl Scorer, toks: &[Tok], first: Option<&[usize]>, nc: usize) -> Vec<usize> {
+    let mut out = Vec::with_capacity(toks.len());
+    let mut feats = Vec::with_capacity(64);
+    let mut scores = vec![0i32; nc];
+    for i in 0..toks.len() {
+        features(toks, i, &out, first, &mut feats);
+        scores.iter_mut().for_each(|s| *s = 0);
+        w.score(&feats, &mut scores);
+        out.push(argmax_where(&scores, |_| true).unwrap_or(0));
+    }
+    out
+}
+
+/// One perceptron pass over the sentences `idx` of `prepared`.
+fn train_pass(
+    prepared: &[(Vec<Tok>, Vec<usize>)],
+    idx: &[usize],
+    first: Option<&[Vec<usize>]>,
+    nc: usize,
+    cfg: &TrainConfig,
+    log: &mut dyn FnMut(&str),
+) -> Weights {
+    let mut model = Trainer::new(nc);
+    let mut order = idx.to_vec();
+    let mut rng = Rng::new(cfg.seed);
+    let mut feats = Vec::with_capacity(64);
+    let mut scores = vec![0i32; nc];
+    for epoch in 0..cfg.epochs.max(1) {
+        rng.shuffle(&mut order);
+        let (mut correct, mut total) = (0usize, 0usize);
+        for &si in &order {
+            let (toks, gold) = &prepared[si];
+            let fp = first.map(|f| f[si].as_slice());
+            let mut hist = Vec::with_capacity(toks.len());
+            for i in 0..toks.len() {
+                features(toks, i, &hist, fp, &mut feats);
+                scores.iter_mut().for_each(|s| *s = 0);
+                model.score(&feats, &mut scores);
+                let pred = argmax_where(&scores, |_| true).unwrap_or(0);
+                if pred != gold[i] {
+                    model.update(&feats, gold[i], &feats, pred);
+                } else {
+                    correct += 1;
+                }
+                total += 1;
+                model.tick();
+                hist.push(pred);
+            }
+        }
+        log(&format!(
+            "tagger epoch {}: train acc {:.2}%",
+            epoch + 1,
+            100.0 * correct as f64 / total.max(1) as f64
+        ));
+    }
+    model.average(0.0)
 }
 
 fn build_ambiguity(train: &[Sentence], classes: &BTreeMap<(String, String), usize>) -> Vec<(u64, u64)> {
@@ -453,6 +517,10 @@ struct Tok {
 
 fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> {
     let mut out = Vec::with_capacity(words.len());
+    let alpha_words = words.iter().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).count();
+    let title_words = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    // Sentence casing style: all-lower web text, normal, or headline-like.
+    let style: u64 = if title_words <= 1 { 1 } else if title_words * 2 > alpha_words { 3 } else { 2 };
     let mut low = String::new();
     let mut shape = String::new();
     for (i, w) in words.iter().enumerate() {
@@ -497,7 +565,8 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> 
             | (hyphen as u64) << 2
             | (alpha as u64) << 3
             | ((first_upper && i == 0) as u64) << 4
-            | ((first_upper && i > 0) as u64) << 5;
+            | ((first_upper && i > 0) as u64) << 5
+            | style << 6;
         let wk = word_key(w);
         out.push(Tok {
             w: Fx::new(2).s(w).0,
@@ -515,7 +584,7 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> 
 const PAD: u64 = 0xdead_beef;
 
 #[inline]
-fn features(toks: &[Tok], i: usize, hist: &[usize], out: &mut Vec<u64>) {
+fn features(toks: &[Tok], i: usize, hist: &[usize], first: Option<&[usize]>, out: &mut Vec<u64>) {
     out.clear();
     let t = &toks[i];
     let get = |d: isize| -> Option<&Tok> {
@@ -565,6 +634,32 @@ fn features(toks: &[Tok], i: usize, hist: &[usize], out: &mut Vec<u64>) {
     out.push(f(33).u(lw(-1)).u(lw(1)).done());
     out.push(f(34).u(p1).u(t.amb).done());
     out.push(f(35).u(t.amb).u(t.suf[2]).done());
+    if let Some(fp) = first {
+        let ft = |d: isize| {
+            let j = i as isize + d;
+            if j < 0 || j as usize >= fp.len() {
+                1000 + d as u64
+            } else {
+                fp[j as usize] as u64
+            }
+        };
+        out.push(f(50).u(ft(0)).done());
+        out.push(f(51).u(ft(1)).done());
+        out.push(f(52).u(ft(2)).done());
+        out.push(f(53).u(ft(1)).u(ft(2)).done());
+        out.push(f(54).u(p1).u(ft(1)).done());
+        out.push(f(55).u(t.lw).u(ft(1)).done());
+        out.push(f(56).u(ft(0)).u(ft(1)).done());
+        out.push(f(57).u(t.suf[2]).u(ft(1)).done());
+    }
+    {
+        let caps = |d: isize| get(d).map_or(9, |t| (t.flags >> 4) & 3);
+        out.push(f(36).u(t.lw).u(t.flags >> 4 & 3).done());
+        out.push(f(37).u(t.suf[2]).u(t.flags >> 4 & 3).u(t.flags >> 6).done());
+        out.push(f(38).u(caps(-1)).u(caps(0)).u(caps(1)).done());
+        out.push(f(39).u(t.flags).u(t.amb).done());
+        out.push(f(40).u(p1).u(t.lw).u(lw(1)).done());
+    }
 }
 
 #[cfg(test)]
