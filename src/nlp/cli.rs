@@ -106,13 +106,26 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 seed: args.seed,
                 ..Default::default()
             };
-            let jk = tagger::jackknife(&train, args.folds, &tcfg, &mut |m| log(m))?;
+            let cache = std::env::var("NG_JK_CACHE").ok();
+            let jk = match cache.as_deref().map(Path::new).filter(|p| p.exists()) {
+                Some(p) => conllu::read_file(p)?,
+                None => {
+                    let jk = tagger::jackknife(&train, args.folds, &tcfg, &mut |m| log(m))?;
+                    if let Some(p) = &cache {
+                        std::fs::write(p, conllu::write(&jk))?;
+                    }
+                    jk
+                }
+            };
             let dev_tagger = match &args.tagger {
                 Some(p) => Tagger::load(p)?,
                 None => Tagger::train(&train, None, &tcfg, &mut |_| {})?,
             };
             let dev = retag(&dev, &dev_tagger);
-            log(&format!("tags ready after {:.1}s", start.elapsed().as_secs_f64()));
+            log(&format!(
+                "tags ready after {:.1}s",
+                start.elapsed().as_secs_f64()
+            ));
             let cfg = parser::TrainConfig {
                 epochs: args.epochs.unwrap_or(parser::TrainConfig::default().epochs),
                 seed: args.seed,
@@ -134,7 +147,11 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
     let size = std::fs::metadata(&args.output)
         .with_context(|| format!("cannot stat {}", args.output.display()))?
         .len();
-    println!("wrote {} ({:.2} MB)", args.output.display(), size as f64 / 1e6);
+    println!(
+        "wrote {} ({:.2} MB)",
+        args.output.display(),
+        size as f64 / 1e6
+    );
     Ok(())
 }
 

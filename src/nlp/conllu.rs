@@ -67,7 +67,10 @@ pub fn parse(text: &str) -> Result<Vec<Sentence>> {
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() != 10 {
-            bail!("line {lineno}: expected 10 tab-separated columns, found {}", cols.len());
+            bail!(
+                "line {lineno}: expected 10 tab-separated columns, found {}",
+                cols.len()
+            );
         }
         let id = cols[0];
         if id.contains('-') || id.contains('.') {
@@ -77,7 +80,10 @@ pub fn parse(text: &str) -> Result<Vec<Sentence>> {
             .parse()
             .with_context(|| format!("line {lineno}: bad word id {id:?}"))?;
         if id != cur.words.len() + 1 {
-            bail!("line {lineno}: word id {id} out of sequence (expected {})", cur.words.len() + 1);
+            bail!(
+                "line {lineno}: word id {id} out of sequence (expected {})",
+                cur.words.len() + 1
+            );
         }
         let head = match cols[6] {
             "_" => 0,
@@ -104,7 +110,12 @@ pub fn parse(text: &str) -> Result<Vec<Sentence>> {
 fn check_heads(s: &Sentence) -> Result<()> {
     for (i, w) in s.words.iter().enumerate() {
         if w.head > s.words.len() {
-            bail!("word {} has head {} beyond sentence length {}", i + 1, w.head, s.words.len());
+            bail!(
+                "word {} has head {} beyond sentence length {}",
+                i + 1,
+                w.head,
+                s.words.len()
+            );
         }
     }
     Ok(())

@@ -113,7 +113,9 @@ pub struct Lemmatizer {
 
 impl Lemmatizer {
     /// Learns rules and exceptions from `(form, xpos, lemma)` triples.
-    pub fn train<'a>(items: impl Iterator<Item = (&'a str, &'a str, &'a str)> + Clone) -> Lemmatizer {
+    pub fn train<'a>(
+        items: impl Iterator<Item = (&'a str, &'a str, &'a str)> + Clone,
+    ) -> Lemmatizer {
         // Count rewrites per (suffix, xpos); BTreeMap keeps output deterministic.
         let mut counts: BTreeMap<(String, String), BTreeMap<Rewrite, u32>> = BTreeMap::new();
         let mut pairs: BTreeMap<(String, String), BTreeMap<String, u32>> = BTreeMap::new();
@@ -200,7 +202,11 @@ impl Lemmatizer {
     }
 
     fn by_rules(&self, form: &str, low: &str, xpos: &str) -> String {
-        let bounds: Vec<usize> = low.char_indices().map(|(i, _)| i).chain([low.len()]).collect();
+        let bounds: Vec<usize> = low
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([low.len()])
+            .collect();
         let n = bounds.len() - 1;
         for k in (0..=MAX_SUFFIX.min(n)).rev() {
             if let Some(rw) = self.rules.get(&key(&low[bounds[n - k]..], xpos)) {

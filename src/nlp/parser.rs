@@ -79,7 +79,8 @@ impl Parser {
 
     /// Loads a model written by [`Parser::save`].
     pub fn load(path: &Path) -> Result<Parser> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         Parser::from_bytes(&bytes).with_context(|| format!("bad parser model {}", path.display()))
     }
 
@@ -93,7 +94,10 @@ impl Parser {
         if f.weights.n_classes() != 2 + 2 * f.labels.len() {
             bail!("class count mismatch");
         }
-        Parser::assemble(f.labels.iter().map(String::as_str), Weights::from_data(f.weights))
+        Parser::assemble(
+            f.labels.iter().map(String::as_str),
+            Weights::from_data(f.weights),
+        )
     }
 
     fn assemble<'a>(labels: impl Iterator<Item = &'a str>, weights: Weights) -> Result<Parser> {
@@ -120,7 +124,8 @@ impl Parser {
 
     /// Writes the model to `path`.
     pub fn save(&self, path: &Path) -> Result<()> {
-        std::fs::write(path, self.to_bytes()?).with_context(|| format!("cannot write {}", path.display()))
+        std::fs::write(path, self.to_bytes()?)
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Number of features and non-zero weights.
@@ -175,7 +180,11 @@ impl Parser {
                         heads[i] = r;
                         let punct = xpos.get(i - 1).is_some_and(|x| is_punct_tag(x));
                         let l = if punct { "punct" } else { "parataxis" };
-                        labels[i] = self.labels.iter().position(|&x| x == l).unwrap_or(self.root) as u16;
+                        labels[i] = self
+                            .labels
+                            .iter()
+                            .position(|&x| x == l)
+                            .unwrap_or(self.root) as u16;
                     }
                 }
             }
@@ -215,7 +224,9 @@ impl Parser {
         let mut skipped = 0;
         for s in train {
             let n = s.words.len();
-            let mut heads: Vec<usize> = std::iter::once(NONE).chain(s.words.iter().map(|w| w.head)).collect();
+            let mut heads: Vec<usize> = std::iter::once(NONE)
+                .chain(s.words.iter().map(|w| w.head))
+                .collect();
             if !is_tree(&heads) {
                 skipped += 1;
                 continue;
@@ -265,7 +276,8 @@ impl Parser {
                         .map(|c| costs[c])
                         .min()
                         .unwrap_or(0);
-                    let gold = argmax_where(&scores, |c| st.valid(c, nl, root) && costs[c] == min).unwrap_or(pred);
+                    let gold = argmax_where(&scores, |c| st.valid(c, nl, root) && costs[c] == min)
+                        .unwrap_or(pred);
                     let next = if costs[pred] == min {
                         correct += 1;
                         pred
@@ -352,7 +364,10 @@ fn universal(l: &str) -> &str {
 }
 
 fn is_punct_tag(x: &str) -> bool {
-    matches!(x, "." | "," | ":" | "``" | "''" | "-LRB-" | "-RRB-" | "HYPH" | "NFP")
+    matches!(
+        x,
+        "." | "," | ":" | "``" | "''" | "-LRB-" | "-RRB-" | "HYPH" | "NFP"
+    )
 }
 
 /// True if `heads` (index 0 unused) forms a tree rooted at 0.
@@ -560,7 +575,8 @@ impl State {
         let shift = b_deps_in_stack + (self.stack.contains(&gh[b])) as u32;
         let reduce = s0_deps_in_buf;
         let left_base = s0_deps_in_buf + (s0 != 0 && in_buf(gh[s0]) && gh[s0] != b) as u32;
-        let right_base = b_deps_in_stack + (in_stack_except(gh[b], s0) || (in_buf(gh[b]) && gh[b] != b)) as u32;
+        let right_base =
+            b_deps_in_stack + (in_stack_except(gh[b], s0) || (in_buf(gh[b]) && gh[b] != b)) as u32;
         out[SHIFT] = shift;
         out[REDUCE] = reduce;
         for l in 0..nl {
@@ -579,12 +595,22 @@ fn features(c: &Context_, st: &State, out: &mut Vec<u64>) {
     let at = |v: &Vec<u64>, k: usize| if k == NONE { NIL } else { v[k] };
     let w = |k: usize| at(&c.w, k);
     let p = |k: usize| at(&c.p, k);
-    let l = |k: usize| if k == NONE || st.heads[k] == NONE { NIL } else { st.labels[k] as u64 };
+    let l = |k: usize| {
+        if k == NONE || st.heads[k] == NONE {
+            NIL
+        } else {
+            st.labels[k] as u64
+        }
+    };
     let node = |k: usize, f: &dyn Fn(usize) -> usize| if k == NONE { NONE } else { f(k) };
     let n0 = if b <= n { b } else { NONE };
     let n1 = if b < n { b + 1 } else { NONE };
     let n2 = if b + 1 < n { b + 2 } else { NONE };
-    let s1 = if st.stack.len() >= 2 { st.stack[st.stack.len() - 2] } else { NONE };
+    let s1 = if st.stack.len() >= 2 {
+        st.stack[st.stack.len() - 2]
+    } else {
+        NONE
+    };
     let s0h = node(s0, &|k| if k == 0 { NONE } else { st.heads[k] });
     let s0h2 = node(s0h, &|k| if k == 0 { NONE } else { st.heads[k] });
     let s0l = st.lc1[s0];
@@ -593,7 +619,11 @@ fn features(c: &Context_, st: &State, out: &mut Vec<u64>) {
     let s0r2 = st.rc2[s0];
     let n0l = node(n0, &|k| st.lc1[k]);
     let n0l2 = node(n0, &|k| st.lc2[k]);
-    let d = if n0 == NONE { 0 } else { (n0 - s0).min(15) as u64 };
+    let d = if n0 == NONE {
+        0
+    } else {
+        (n0 - s0).min(15) as u64
+    };
     let vr = st.nr[s0] as u64;
     let vl = st.nl[s0] as u64;
     let n0vl = if n0 == NONE { 0 } else { st.nl[n0] as u64 };

@@ -376,7 +376,9 @@ impl Weights {
         if total != data.classes.len() as u64 || data.classes.len() != data.values.len() {
             return Err("entry count mismatch".into());
         }
-        if data.n_classes > u16::MAX as u32 || data.classes.iter().any(|&c| c as u32 >= data.n_classes) {
+        if data.n_classes > u16::MAX as u32
+            || data.classes.iter().any(|&c| c as u32 >= data.n_classes)
+        {
             return Err("class index out of range".into());
         }
         if data.row_lens.iter().any(|&l| l == 0 || l > data.n_classes) {

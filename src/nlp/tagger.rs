@@ -3,7 +3,9 @@
 
 use super::conllu::Sentence;
 use super::lemma::{LemmaData, Lemmatizer};
-use super::perceptron::{argmax_where, BuildNoHash, Fx, Rng, Scorer, Trainer, Weights, WeightsData};
+use super::perceptron::{
+    argmax_where, BuildNoHash, Fx, Rng, Scorer, Trainer, Weights, WeightsData,
+};
 use super::{decode, encode, intern};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -163,7 +165,8 @@ impl Tagger {
 
     /// Loads a model written by [`Tagger::save`].
     pub fn load(path: &Path) -> Result<Tagger> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         Tagger::from_bytes(&bytes).with_context(|| format!("bad tagger model {}", path.display()))
     }
 
@@ -224,7 +227,8 @@ impl Tagger {
 
     /// Writes the model to `path`.
     pub fn save(&self, path: &Path) -> Result<()> {
-        std::fs::write(path, self.to_bytes()?).with_context(|| format!("cannot write {}", path.display()))
+        std::fs::write(path, self.to_bytes()?)
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Number of features and non-zero weights.
@@ -285,11 +289,11 @@ impl Tagger {
         let nc = class_names.len();
         let ambiguity = build_ambiguity(train, &class_set);
         let amb_map: HashMap<u64, u64, BuildNoHash> = ambiguity.iter().copied().collect();
-        let lemma = Lemmatizer::train(
-            train
+        let lemma = Lemmatizer::train(train.iter().flat_map(|s| {
+            s.words
                 .iter()
-                .flat_map(|s| s.words.iter().map(|w| (w.form.as_str(), w.xpos.as_str(), w.lemma.as_str()))),
-        );
+                .map(|w| (w.form.as_str(), w.xpos.as_str(), w.lemma.as_str()))
+        }));
 
         let prepared: Vec<(Vec<Tok>, Vec<usize>)> = train
             .iter()
@@ -331,7 +335,10 @@ impl Tagger {
         let t = Tagger::assemble(class_names, ambiguity, weights, lemma);
         if let Some(dev) = dev {
             let acc = t.evaluate(dev);
-            log(&format!("tagger dev UPOS {:.2}% XPOS {:.2}%", acc.upos, acc.xpos));
+            log(&format!(
+                "tagger dev UPOS {:.2}% XPOS {:.2}%",
+                acc.upos, acc.xpos
+            ));
         }
         Ok(t)
     }
@@ -342,9 +349,17 @@ impl Tagger {
         for s in gold {
             let tags = self.tag(&s.forms());
             for (t, w) in tags.iter().zip(&s.words) {
-                let (uo, xo, lo) = (t.upos.as_str() == w.upos, t.xpos == w.xpos, t.lemma == w.lemma);
-                if std::env::var("NG_DUMP").is_ok() && !uo { eprintln!("UERR\t{}\t{}\t{}", w.form, w.upos, t.upos.as_str()); }
-                if std::env::var("NG_DUMP").is_ok() && !lo { eprintln!("LERR\t{}\t{}\t{}\t{}", w.form, w.xpos, w.lemma, t.lemma); }
+                let (uo, xo, lo) = (
+                    t.upos.as_str() == w.upos,
+                    t.xpos == w.xpos,
+                    t.lemma == w.lemma,
+                );
+                if std::env::var("NG_DUMP").is_ok() && !uo {
+                    eprintln!("UERR\t{}\t{}\t{}", w.form, w.upos, t.upos.as_str());
+                }
+                if std::env::var("NG_DUMP").is_ok() && !lo {
+                    eprintln!("LERR\t{}\t{}\t{}\t{}", w.form, w.xpos, w.lemma, t.lemma);
+                }
                 u += uo as usize;
                 x += xo as usize;
                 l += lo as usize;
@@ -380,7 +395,12 @@ pub struct TagAccuracy {
 
 /// Jackknifed tags for `train`: each of `folds` parts is tagged by a model
 /// trained on the others, so the parser sees realistic tagging errors.
-pub fn jackknife(train: &[Sentence], folds: usize, cfg: &TrainConfig, log: &mut dyn FnMut(&str)) -> Result<Vec<Sentence>> {
+pub fn jackknife(
+    train: &[Sentence],
+    folds: usize,
+    cfg: &TrainConfig,
+    log: &mut dyn FnMut(&str),
+) -> Result<Vec<Sentence>> {
     let folds = folds.max(2);
     let tagged: Vec<Result<Vec<(usize, Vec<TaggedToken>)>>> = (0..folds)
         .into_par_iter()
@@ -470,7 +490,10 @@ fn train_pass(
     model.average(0.0)
 }
 
-fn build_ambiguity(train: &[Sentence], classes: &BTreeMap<(String, String), usize>) -> Vec<(u64, u64)> {
+fn build_ambiguity(
+    train: &[Sentence],
+    classes: &BTreeMap<(String, String), usize>,
+) -> Vec<(u64, u64)> {
     let mut counts: BTreeMap<&str, BTreeMap<usize, u32>> = BTreeMap::new();
     for s in train {
         for w in &s.words {
@@ -517,16 +540,32 @@ struct Tok {
 
 fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> {
     let mut out = Vec::with_capacity(words.len());
-    let alpha_words = words.iter().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).count();
-    let title_words = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    let alpha_words = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .count();
+    let title_words = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
     // Sentence casing style: all-lower web text, normal, or headline-like.
-    let style: u64 = if title_words <= 1 { 1 } else if title_words * 2 > alpha_words { 3 } else { 2 };
+    let style: u64 = if title_words <= 1 {
+        1
+    } else if title_words * 2 > alpha_words {
+        3
+    } else {
+        2
+    };
     let mut low = String::new();
     let mut shape = String::new();
     for (i, w) in words.iter().enumerate() {
         low.clear();
         low.extend(w.chars().flat_map(char::to_lowercase));
-        let bounds: Vec<usize> = low.char_indices().map(|(i, _)| i).chain([low.len()]).collect();
+        let bounds: Vec<usize> = low
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([low.len()])
+            .collect();
         let nch = bounds.len() - 1;
         let mut pre = [0u64; 4];
         let mut suf = [0u64; 4];
