@@ -37,7 +37,7 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 15,
+            epochs: 10,
             seed: 0x5eed,
             explore_from: 1,
             explore_p: 0.9,

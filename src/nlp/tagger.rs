@@ -354,12 +354,6 @@ impl Tagger {
                     t.xpos == w.xpos,
                     t.lemma == w.lemma,
                 );
-                if std::env::var("NG_DUMP").is_ok() && !uo {
-                    eprintln!("UERR\t{}\t{}\t{}", w.form, w.upos, t.upos.as_str());
-                }
-                if std::env::var("NG_DUMP").is_ok() && !lo {
-                    eprintln!("LERR\t{}\t{}\t{}\t{}", w.form, w.xpos, w.lemma, t.lemma);
-                }
                 u += uo as usize;
                 x += xo as usize;
                 l += lo as usize;
@@ -402,7 +396,8 @@ pub fn jackknife(
     log: &mut dyn FnMut(&str),
 ) -> Result<Vec<Sentence>> {
     let folds = folds.max(2);
-    let tagged: Vec<Result<Vec<(usize, Vec<TaggedToken>)>>> = (0..folds)
+    type FoldTags = Vec<(usize, Vec<TaggedToken>)>;
+    let tagged: Vec<Result<FoldTags>> = (0..folds)
         .into_par_iter()
         .map(|k| {
             let rest: Vec<Sentence> = train
@@ -466,13 +461,13 @@ fn train_pass(
             let (toks, gold) = &prepared[si];
             let fp = first.map(|f| f[si].as_slice());
             let mut hist = Vec::with_capacity(toks.len());
-            for i in 0..toks.len() {
+            for (i, &g) in gold.iter().enumerate() {
                 features(toks, i, &hist, fp, &mut feats);
                 scores.iter_mut().for_each(|s| *s = 0);
                 model.score(&feats, &mut scores);
                 let pred = argmax_where(&scores, |_| true).unwrap_or(0);
-                if pred != gold[i] {
-                    model.update(&feats, gold[i], &feats, pred);
+                if pred != g {
+                    model.update(&feats, g, &feats, pred);
                 } else {
                     correct += 1;
                 }
