@@ -70,11 +70,12 @@ fn log(msg: &str) {
     eprintln!("{msg}");
 }
 
-fn load_tagger(path: Option<&Path>) -> Result<Tagger> {
-    match path {
-        Some(p) => Tagger::load(p),
-        None => Tagger::from_bytes(&Tagger::shipped().to_bytes()?),
-    }
+/// Loads a tagger from `path`, or returns the shipped one (decoded once).
+fn load_tagger<'a>(path: Option<&Path>, owned: &'a mut Option<Tagger>) -> Result<&'a Tagger> {
+    Ok(match path {
+        Some(p) => owned.insert(Tagger::load(p)?),
+        None => Tagger::shipped(),
+    })
 }
 
 /// Runs `train`.
@@ -172,7 +173,8 @@ pub fn run_evaluate(args: EvaluateArgs) -> Result<()> {
     match args.kind {
         ModelKind::Tagger => {
             let t0 = Instant::now();
-            let t = load_tagger(args.model.as_deref())?;
+            let mut owned = None;
+            let t = load_tagger(args.model.as_deref(), &mut owned)?;
             let load = t0.elapsed();
             let t1 = Instant::now();
             let acc = t.evaluate(&test);
@@ -189,12 +191,14 @@ pub fn run_evaluate(args: EvaluateArgs) -> Result<()> {
         }
         ModelKind::Parser => {
             let t0 = Instant::now();
-            let p = match &args.model {
-                Some(m) => Parser::load(m)?,
-                None => Parser::from_bytes(&Parser::shipped().to_bytes()?)?,
+            let mut owned = None;
+            let p: &Parser = match &args.model {
+                Some(m) => owned.insert(Parser::load(m)?),
+                None => Parser::shipped(),
             };
             let load = t0.elapsed();
-            let tagger = load_tagger(args.tagger.as_deref())?;
+            let mut owned_tagger = None;
+            let tagger = load_tagger(args.tagger.as_deref(), &mut owned_tagger)?;
             // Time tagging + parsing end to end, as the pipeline runs them.
             let t1 = Instant::now();
             let mut arcs_n = 0;
@@ -207,7 +211,7 @@ pub fn run_evaluate(args: EvaluateArgs) -> Result<()> {
             let input = if args.gold_tags {
                 test.clone()
             } else {
-                retag(&test, &tagger)
+                retag(&test, tagger)
             };
             let mut gold = input.clone();
             for (g, t) in gold.iter_mut().zip(&test) {
