@@ -1,6 +1,7 @@
 //! The `newsgraph` command line: parses arguments and calls the library.
 
 use clap::{Parser, Subcommand};
+use newsgraph::nlp::cli::{self as nlp_cli, ModelKind};
 use newsgraph::nlp::ner_cli;
 use std::process::ExitCode;
 
@@ -37,6 +38,10 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum TrainCmd {
+    /// Part-of-speech tagger and lemmatizer (CoNLL-U).
+    Tagger(nlp_cli::TrainArgs),
+    /// Dependency parser (CoNLL-U; jackknifed predicted tags).
+    Parser(nlp_cli::TrainArgs),
     /// Named-entity recognizer (CoNLL-2003 column format).
     Ner(ner_cli::TrainArgs),
     /// Word clusters for the NER, from unlabelled news (CSV with a `text` column).
@@ -45,6 +50,10 @@ enum TrainCmd {
 
 #[derive(Debug, Subcommand)]
 enum EvaluateCmd {
+    /// Tagger: UPOS, XPOS and lemma accuracy.
+    Tagger(nlp_cli::EvaluateArgs),
+    /// Parser: UAS and LAS.
+    Parser(nlp_cli::EvaluateArgs),
     /// Named-entity recognizer: per-type and overall precision, recall, F1.
     Ner(ner_cli::EvaluateArgs),
 }
@@ -61,6 +70,26 @@ fn main() -> ExitCode {
         Command::Build(args) => newsgraph::pipeline::run(args),
         Command::Export(args) => newsgraph::export::cli::run(args),
         Command::Query(args) => newsgraph::query::run(args),
+        Command::Train(TrainCmd::Tagger(a)) => nlp_cli::run_train(nlp_cli::TrainArgs {
+            kind: ModelKind::Tagger,
+            ..a
+        })
+        .map(|()| ExitCode::SUCCESS),
+        Command::Train(TrainCmd::Parser(a)) => nlp_cli::run_train(nlp_cli::TrainArgs {
+            kind: ModelKind::Parser,
+            ..a
+        })
+        .map(|()| ExitCode::SUCCESS),
+        Command::Evaluate(EvaluateCmd::Tagger(a)) => nlp_cli::run_evaluate(nlp_cli::EvaluateArgs {
+            kind: ModelKind::Tagger,
+            ..a
+        })
+        .map(|()| ExitCode::SUCCESS),
+        Command::Evaluate(EvaluateCmd::Parser(a)) => nlp_cli::run_evaluate(nlp_cli::EvaluateArgs {
+            kind: ModelKind::Parser,
+            ..a
+        })
+        .map(|()| ExitCode::SUCCESS),
         Command::Train(TrainCmd::Ner(a)) => ner_cli::run_train(a).map(|()| ExitCode::SUCCESS),
         Command::Train(TrainCmd::Clusters(a)) => {
             ner_cli::run_clusters(a).map(|()| ExitCode::SUCCESS)

@@ -1,0 +1,493 @@
+//! Sparse multi-class averaged perceptron shared by the tagger and parser.
+//!
+//! Features are 64-bit hashes (template id + string slices hashed directly, no
+//! allocation). Each feature owns a short sparse row of `(class, weight)`
+//! pairs, so frequent features touch many classes and rare ones only a few.
+//! Training keeps exact integer weights plus the "timestamp" accumulators for
+//! averaging; the shipped [`Weights`] hold only averaged weights quantized to
+//! `i16`, in an open-addressing table keyed by the full 64-bit hash.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+/// FxHash-style incremental hasher for feature keys.
+#[derive(Clone, Copy, Debug)]
+pub struct Fx(pub u64);
+
+impl Fx {
+    /// Starts a hash for feature template `template`.
+    #[inline]
+    pub fn new(template: u64) -> Fx {
+        Fx(template.wrapping_mul(K))
+    }
+    /// Mixes in one integer.
+    #[inline]
+    pub fn u(self, x: u64) -> Fx {
+        Fx((self.0.rotate_left(5) ^ x).wrapping_mul(K))
+    }
+    /// Mixes in a string slice (length-delimited, so "ab"+"c" != "a"+"bc").
+    #[inline]
+    pub fn s(self, s: &str) -> Fx {
+        let mut h = self.u(s.len() as u64);
+        let b = s.as_bytes();
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            h = h.u(u64::from_le_bytes(a));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut a = [0u8; 8];
+            a[..rest.len()].copy_from_slice(rest);
+            h = h.u(u64::from_le_bytes(a));
+        }
+        h
+    }
+    /// Final avalanche (murmur3 fmix64) so that low bits index tables well;
+    /// never returns 0, which marks empty slots.
+    #[inline]
+    pub fn done(self) -> u64 {
+        let mut k = self.0;
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        k ^= k >> 33;
+        k.max(1)
+    }
+}
+
+/// Hashes a whole string once (used to pre-hash word forms per sentence).
+#[inline]
+pub fn hash_str(s: &str) -> u64 {
+    Fx::new(0x9e37).s(s).0
+}
+
+/// Identity hasher for maps keyed by already-mixed feature hashes.
+#[derive(Default, Clone, Copy)]
+pub struct NoHash(u64);
+impl Hasher for NoHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(K);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+}
+/// Build-hasher for [`NoHash`].
+pub type BuildNoHash = BuildHasherDefault<NoHash>;
+
+/// Small deterministic PRNG (SplitMix64) for shuffling and exploration.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+impl Rng {
+    /// Seeded generator.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    /// Next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.next_u64() >> 11) % n.max(1) as u64) as usize
+    }
+    /// Uniform in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Fisher-Yates shuffle.
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = self.below(i + 1);
+            v.swap(i, j);
+        }
+    }
+}
+
+/// Anything that can score feature vectors into per-class integer scores.
+pub trait Scorer {
+    /// Adds the weights of `feats` to `scores` (one slot per class).
+    fn score(&self, feats: &[u64], scores: &mut [i32]);
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TrainEntry {
+    class: u16,
+    w: i32,
+    stamp: u32,
+    total: i64,
+}
+
+/// Training-time perceptron with exact integer weights and averaging state.
+#[derive(Debug)]
+pub struct Trainer {
+    n_classes: usize,
+    rows: HashMap<u64, Vec<TrainEntry>, BuildNoHash>,
+    /// Number of training instances seen (the averaging clock).
+    time: u32,
+}
+
+impl Trainer {
+    /// Empty model over `n_classes` classes.
+    pub fn new(n_classes: usize) -> Trainer {
+        Trainer {
+            n_classes,
+            rows: HashMap::default(),
+            time: 0,
+        }
+    }
+
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Advances the averaging clock by one instance.
+    #[inline]
+    pub fn tick(&mut self) {
+        self.time += 1;
+    }
+
+    fn bump(&mut self, f: u64, class: u16, delta: i32) {
+        let time = self.time;
+        let row = self.rows.entry(f).or_default();
+        let e = match row.iter_mut().position(|e| e.class == class) {
+            Some(i) => &mut row[i],
+            None => {
+                row.push(TrainEntry {
+                    class,
+                    w: 0,
+                    stamp: time,
+                    total: 0,
+                });
+                row.last_mut().expect("just pushed")
+            }
+        };
+        e.total += (time - e.stamp) as i64 * e.w as i64;
+        e.stamp = time;
+        e.w += delta;
+    }
+
+    /// Standard perceptron update: reward `gold`'s features, punish `pred`'s.
+    pub fn update(&mut self, gold_feats: &[u64], gold: usize, pred_feats: &[u64], pred: usize) {
+        if gold == pred && gold_feats == pred_feats {
+            return;
+        }
+        for &f in gold_feats {
+            self.bump(f, gold as u16, 1);
+        }
+        for &f in pred_feats {
+            self.bump(f, pred as u16, -1);
+        }
+    }
+
+    /// Averaged, quantized weights; entries whose average rounds to zero are
+    /// pruned. `min_abs` prunes averaged weights below that magnitude first.
+    pub fn average(&self, min_abs: f64) -> Weights {
+        let t = self.time.max(1) as f64;
+        let mut keys: Vec<u64> = self.rows.keys().copied().collect();
+        keys.sort_unstable();
+        let mut avg: Vec<(u64, Vec<(u16, f64)>)> = Vec::with_capacity(keys.len());
+        let mut max_abs = 0f64;
+        for k in keys {
+            let mut row: Vec<(u16, f64)> = self.rows[&k]
+                .iter()
+                .map(|e| {
+                    let tot = e.total + (self.time - e.stamp) as i64 * e.w as i64;
+                    (e.class, tot as f64 / t)
+                })
+                .filter(|&(_, a)| a.abs() >= min_abs && a != 0.0)
+                .collect();
+            row.sort_unstable_by_key(|e| e.0);
+            for &(_, a) in &row {
+                max_abs = max_abs.max(a.abs());
+            }
+            if !row.is_empty() {
+                avg.push((k, row));
+            }
+        }
+        let scale = if max_abs > 0.0 {
+            32767.0 / max_abs
+        } else {
+            1.0
+        };
+        let mut data = WeightsData {
+            n_classes: self.n_classes as u32,
+            key_deltas: Vec::with_capacity(avg.len()),
+            row_lens: Vec::with_capacity(avg.len()),
+            classes: Vec::new(),
+            values: Vec::new(),
+        };
+        let mut prev = 0u64;
+        for (k, row) in avg {
+            let mut n = 0u32;
+            for (c, a) in row {
+                let q = (a * scale).round();
+                if q != 0.0 {
+                    data.classes.push(c);
+                    data.values.push(q.clamp(-32767.0, 32767.0) as i16);
+                    n += 1;
+                }
+            }
+            if n > 0 {
+                data.key_deltas.push(k - prev);
+                prev = k;
+                data.row_lens.push(n);
+            }
+        }
+        Weights::from_data(data)
+    }
+}
+
+impl Scorer for Trainer {
+    #[inline]
+    fn score(&self, feats: &[u64], scores: &mut [i32]) {
+        for f in feats {
+            if let Some(row) = self.rows.get(f) {
+                for e in row {
+                    scores[e.class as usize] += e.w;
+                }
+            }
+        }
+    }
+}
+
+/// Compact serialized form of [`Weights`]: sorted keys as deltas (varints in
+/// postcard), per-row lengths, then the flat class and value arrays.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct WeightsData {
+    n_classes: u32,
+    key_deltas: Vec<u64>,
+    row_lens: Vec<u32>,
+    classes: Vec<u16>,
+    values: Vec<i16>,
+}
+
+impl WeightsData {
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.n_classes as usize
+    }
+}
+
+/// 8-byte hash slot: a 30-bit key fingerprint (bit 1 set so that 0 means
+/// empty, bit 0 flags an inline row) and either one inline `(class, weight)`
+/// pair or the offset of a length-prefixed row in `entries`. Most features
+/// have a single weight, so one cache line fetch usually suffices.
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    fp: u32,
+    data: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    class: u16,
+    w: i16,
+}
+
+#[inline]
+fn fingerprint(key: u64) -> u32 {
+    ((key >> 32) as u32 & !3) | 2
+}
+
+/// Inference weights: open-addressing table from feature hash to a sparse row.
+#[derive(Clone, Debug)]
+pub struct Weights {
+    data: WeightsData,
+    mask: usize,
+    slots: Vec<Slot>,
+    entries: Vec<Entry>,
+}
+
+impl Weights {
+    /// Builds the lookup table from the serialized form.
+    pub fn from_data(data: WeightsData) -> Weights {
+        let n = data.row_lens.len();
+        // Load factor between 0.35 and 0.7.
+        let cap = (n + n / 2).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut slots = vec![Slot::default(); cap];
+        let mut entries = Vec::with_capacity(data.classes.len() + n / 2);
+        let mut key = 0u64;
+        let mut start = 0usize;
+        for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
+            key = key.wrapping_add(*d);
+            let len = len as usize;
+            let slot = if len == 1 {
+                Slot {
+                    fp: fingerprint(key) | 1,
+                    data: (data.classes[start] as u32) << 16 | data.values[start] as u16 as u32,
+                }
+            } else {
+                let at = entries.len() as u32;
+                entries.push(Entry {
+                    class: len as u16,
+                    w: (len >> 16) as i16,
+                });
+                entries.extend(
+                    data.classes[start..start + len]
+                        .iter()
+                        .zip(&data.values[start..start + len])
+                        .map(|(&class, &w)| Entry { class, w }),
+                );
+                Slot {
+                    fp: fingerprint(key),
+                    data: at,
+                }
+            };
+            let mut i = key as usize & mask;
+            while slots[i].fp != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = slot;
+            start += len;
+        }
+        Weights {
+            data,
+            mask,
+            slots,
+            entries,
+        }
+    }
+
+    /// Checks internal consistency of deserialized data (corrupt files must
+    /// not cause panics at scoring time).
+    pub fn validate(data: &WeightsData) -> Result<(), String> {
+        if data.key_deltas.len() != data.row_lens.len() {
+            return Err("row count mismatch".into());
+        }
+        let total: u64 = data.row_lens.iter().map(|&l| l as u64).sum();
+        if total != data.classes.len() as u64 || data.classes.len() != data.values.len() {
+            return Err("entry count mismatch".into());
+        }
+        if data.n_classes > u16::MAX as u32
+            || data.classes.iter().any(|&c| c as u32 >= data.n_classes)
+        {
+            return Err("class index out of range".into());
+        }
+        if data.row_lens.iter().any(|&l| l == 0 || l > data.n_classes) {
+            return Err("bad row length".into());
+        }
+        let mut key = 0u64;
+        for (i, &d) in data.key_deltas.iter().enumerate() {
+            if d == 0 && (i > 0 || key == 0) {
+                return Err("keys not strictly increasing".into());
+            }
+            key = key.checked_add(d).ok_or("key overflow")?;
+        }
+        Ok(())
+    }
+
+    /// Serializable form.
+    pub fn data(&self) -> &WeightsData {
+        &self.data
+    }
+
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.data.n_classes as usize
+    }
+
+    /// Number of stored features and non-zero weights.
+    pub fn size(&self) -> (usize, usize) {
+        (self.data.row_lens.len(), self.data.values.len())
+    }
+}
+
+impl Scorer for Weights {
+    #[inline]
+    fn score(&self, feats: &[u64], scores: &mut [i32]) {
+        for &f in feats {
+            let fp = fingerprint(f);
+            let mut i = f as usize & self.mask;
+            loop {
+                let s = self.slots[i];
+                if s.fp & !1 == fp {
+                    if s.fp & 1 == 1 {
+                        scores[(s.data >> 16) as usize] += s.data as u16 as i16 as i32;
+                    } else {
+                        let at = s.data as usize;
+                        let h = self.entries[at];
+                        let len = h.class as usize | (h.w as u16 as usize) << 16;
+                        for e in &self.entries[at + 1..at + 1 + len] {
+                            scores[e.class as usize] += e.w as i32;
+                        }
+                    }
+                    break;
+                }
+                if s.fp == 0 {
+                    break;
+                }
+                i = (i + 1) & self.mask;
+            }
+        }
+    }
+}
+
+/// Index of the highest score among classes allowed by `valid`
+/// (ties go to the lowest index, for determinism).
+#[inline]
+pub fn argmax_where(scores: &[i32], valid: impl Fn(usize) -> bool) -> Option<usize> {
+    let mut best: Option<(usize, i32)> = None;
+    for (i, &s) in scores.iter().enumerate() {
+        if valid(i) && best.is_none_or(|(_, b)| s > b) {
+            best = Some((i, s));
+        }
+    }
+    best.map(|b| b.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_and_round_trips() {
+        let mut t = Trainer::new(3);
+        let a = [Fx::new(1).s("a").done()];
+        let b = [Fx::new(1).s("b").done()];
+        for _ in 0..5 {
+            for (f, gold) in [(&a, 0usize), (&b, 2usize)] {
+                let mut s = [0i32; 3];
+                t.score(f, &mut s);
+                let p = argmax_where(&s, |_| true).unwrap();
+                t.update(f, gold, f, p);
+                t.tick();
+            }
+        }
+        let w = t.average(0.0);
+        let bytes = postcard::to_allocvec(w.data()).unwrap();
+        let d: WeightsData = postcard::from_bytes(&bytes).unwrap();
+        Weights::validate(&d).unwrap();
+        let w2 = Weights::from_data(d);
+        for (f, gold) in [(&a, 0usize), (&b, 2usize)] {
+            let mut s = [0i32; 3];
+            w2.score(f, &mut s);
+            assert_eq!(argmax_where(&s, |_| true), Some(gold));
+        }
+    }
+
+    #[test]
+    fn string_hash_is_length_delimited() {
+        assert_ne!(
+            Fx::new(0).s("ab").s("c").done(),
+            Fx::new(0).s("a").s("bc").done()
+        );
+    }
+}
