@@ -940,15 +940,10 @@ mod tests {
     use crate::document::Document;
 
     fn run(text: &str) -> Annotated {
-        let mut ann = Annotated {
-            doc: Document {
-                text: text.into(),
-                ..Default::default()
-            },
+        let mut ann = crate::pipeline::segmented(Document {
+            text: text.into(),
             ..Default::default()
-        };
-        ann.kept = crate::clean::clean(text);
-        ann.sentences = crate::segment::segment(text, &ann.kept);
+        });
         detect(&mut ann);
         ann
     }

@@ -65,12 +65,7 @@ impl Pipeline {
 
     /// Runs every per-document stage.
     pub fn annotate(&self, doc: Document) -> Annotated {
-        let mut ann = Annotated {
-            kept: crate::clean::clean(&doc.text),
-            doc,
-            ..Default::default()
-        };
-        ann.sentences = crate::segment::segment(&ann.doc.text, &ann.kept);
+        let mut ann = segmented(doc);
         crate::tag::tag(&mut ann.sentences);
         crate::entities::detect(&mut ann);
         crate::coref::resolve(&mut ann);
@@ -120,6 +115,17 @@ impl Pipeline {
         }
         (merger.finish(), built)
     }
+}
+
+/// The clean and segment stages for one document.
+pub fn segmented(doc: Document) -> Annotated {
+    let mut ann = Annotated {
+        kept: crate::clean::clean(&doc.text),
+        doc,
+        ..Default::default()
+    };
+    ann.sentences = crate::segment::segment(&ann.doc.text, &ann.kept);
+    ann
 }
 
 /// Runs `newsgraph build`.

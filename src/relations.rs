@@ -483,15 +483,10 @@ mod tests {
     use crate::document::Document;
 
     fn rels(text: &str) -> Vec<(String, String, String, Modality)> {
-        let mut ann = Annotated {
-            doc: Document {
-                text: text.into(),
-                ..Default::default()
-            },
+        let mut ann = crate::pipeline::segmented(Document {
+            text: text.into(),
             ..Default::default()
-        };
-        ann.kept = crate::clean::clean(text);
-        ann.sentences = crate::segment::segment(text, &ann.kept);
+        });
         crate::entities::detect(&mut ann);
         crate::coref::resolve(&mut ann);
         let ex = PatternExtractor::new(Lexicon::builtin());

@@ -331,7 +331,11 @@ mod tests {
     #[test]
     fn a_dominant_entity_takes_a_shared_name() {
         let mut g = KnowledgeGraph::new();
-        let mut big = person("person:olga-petrova", "Olga Petrova", &["Petrova", "Olga Petrova"]);
+        let mut big = person(
+            "person:olga-petrova",
+            "Olga Petrova",
+            &["Petrova", "Olga Petrova"],
+        );
         big.mentions = 40;
         g.add_node(big);
         g.add_node(person("person:see-petrova", "See Petrova", &["Petrova"]));
