@@ -337,11 +337,24 @@ impl Ctx<'_> {
     }
 }
 
-/// Chooses the gazetteer entry that fits the context.
+/// The entry of a city or region that lies in a country ("Washington, D.C.").
+fn is_place(e: &Entry) -> bool {
+    e.role == Role::Name
+        && e.country.is_some()
+        && matches!(e.kind, EntityType::Gpe | EntityType::Loc)
+}
+
+/// Chooses the gazetteer entry a phrase means when it acts: a name, then a
+/// capital or seat acting for its country, and only then the city itself.
 fn pick(entries: &[Entry]) -> &Entry {
     entries
         .iter()
-        .find(|e| e.role == Role::Name)
+        .find(|e| e.role == Role::Name && !is_place(e))
+        .or_else(|| {
+            entries
+                .iter()
+                .find(|e| matches!(e.role, Role::Capital | Role::Seat))
+        })
         .unwrap_or(&entries[0])
 }
 
@@ -417,26 +430,18 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
                     i = end;
                     continue;
                 }
-                Role::Capital => {
-                    let prev = i.checked_sub(1).map(|p| c.lower[p].as_str());
-                    let seat = !c.words[i..end].iter().any(|w| {
-                        g.lookup(w).iter().any(|x| {
-                            x.kind == EntityType::Gpe && x.role == Role::Name && x.country.is_some()
-                        })
-                    });
-                    let as_place = prev.is_some_and(|p| PLACE_PREPOSITIONS.contains(&p))
-                        && !matches!(c.lower[i].as_str(), "kremlin" | "white")
-                        && seat;
-                    if as_place {
-                        // The city keeps its own entry where the gazetteer has one ("Washington, D.C.").
-                        let city = g
-                            .lookup(&format!("{}, D.C.", c.text(i..end)))
-                            .first()
-                            .map_or_else(|| c.text(i..end), |e| e.canonical.clone());
-                        out.push(c.mention(i..end, city, EntityType::Gpe));
-                    } else {
-                        out.push(c.mention(i..end, e.canonical.clone(), EntityType::Gpe));
-                    }
+                Role::Capital if i > 0 && PLACE_PREPOSITIONS.contains(&c.lower[i - 1].as_str()) => {
+                    // A capital as a place is the city, under its own entry where it has one.
+                    let city = entries
+                        .iter()
+                        .find(|x| is_place(x))
+                        .map_or_else(|| c.text(i..end), |x| x.canonical.clone());
+                    out.push(c.mention(i..end, city, EntityType::Gpe));
+                    i = end;
+                    continue;
+                }
+                Role::Capital | Role::Seat => {
+                    out.push(c.mention(i..end, e.canonical.clone(), EntityType::Gpe));
                     i = end;
                     continue;
                 }
@@ -444,7 +449,7 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
                     // "Russia's Ministry of Foreign Affairs" is the ministry, handled by the run below.
                     if e.kind == EntityType::Gpe
                         && next.is_some_and(|w| STATE_NOUNS.contains(&w))
-                        && c.lower.get(end) != Some(&"state".to_string())
+                        && next != Some("state")
                     {
                         out.push(c.mention(i..end + 1, e.canonical.clone(), EntityType::Gpe));
                         i = end + 1;
@@ -591,13 +596,8 @@ fn name_run_end(c: &Ctx, i: usize) -> usize {
             c.words[i - 1],
             "\"" | "\u{201c}" | "(" | "'" | "\u{2018}" | ":" | "\u{2014}"
         );
-    if NOT_NAMES.contains(&first)
-        && (sentence_start || !first.ends_with('.'))
-        && !HONORIFICS.contains(&first)
-    {
-        return i;
-    }
-    if HONORIFICS.contains(&first) {
+    // Function words, and honorifics (the name starts after them).
+    if NOT_NAMES.contains(&first) || HONORIFICS.contains(&first) {
         return i;
     }
     // "Talks were held…": a common word capitalized only because it starts the sentence.
@@ -1014,6 +1014,18 @@ mod tests {
                 ("Russia".into(), EntityType::Gpe),
                 ("China".into(), EntityType::Gpe),
                 ("Beijing".into(), EntityType::Gpe)
+            ]
+        );
+    }
+
+    #[test]
+    fn seats_of_government_always_act_and_capitals_have_their_city() {
+        let a = run("Envoys met at the Kremlin and in Washington.");
+        assert_eq!(
+            names(&a),
+            vec![
+                ("Russia".into(), EntityType::Gpe),
+                ("Washington, D.C.".into(), EntityType::Gpe)
             ]
         );
     }

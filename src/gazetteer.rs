@@ -13,8 +13,10 @@ pub enum Role {
     Name,
     /// A demonym or adjective ("Russian") naming the country.
     Demonym,
-    /// A capital or seat of government ("Moscow", "the Kremlin").
+    /// A capital city ("Moscow"): the country when it acts, the city as a place.
     Capital,
+    /// A seat of government ("the Kremlin", "the White House"): always the country.
+    Seat,
 }
 
 /// One gazetteer phrase.
@@ -146,6 +148,9 @@ impl Gazetteer {
             for a in list(r.get(3)) {
                 g.add(&a, entry(Role::Capital));
             }
+            for a in list(r.get(4)) {
+                g.add(&a, entry(Role::Seat));
+            }
         }
         for (text, default_kind) in [(PLACES, EntityType::Gpe), (ORGANIZATIONS, EntityType::Org)] {
             for r in rows(text) {
@@ -223,7 +228,10 @@ impl Gazetteer {
         self.lookup(phrase).iter().find(|e| {
             e.kind == EntityType::Gpe
                 && e.country.is_none()
-                && matches!(e.role, Role::Name | Role::Demonym | Role::Capital)
+                && matches!(
+                    e.role,
+                    Role::Name | Role::Demonym | Role::Capital | Role::Seat
+                )
         })
     }
 

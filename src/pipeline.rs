@@ -81,7 +81,7 @@ impl Pipeline {
     /// Builds the graph from a stream of documents; warnings go to `warn`.
     pub fn build(
         &self,
-        docs: impl Iterator<Item = Result<Document, crate::read::ReadWarning>>,
+        mut docs: impl Iterator<Item = Result<Document, crate::read::ReadWarning>>,
         progress: &ProgressBar,
         warn: &mut dyn FnMut(&str),
     ) -> (KnowledgeGraph, usize) {
@@ -89,7 +89,6 @@ impl Pipeline {
         let mut merger = Merger::new();
         let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
         let mut built = 0usize;
-        let mut docs = docs.peekable();
         loop {
             let next = docs.next();
             let done = next.is_none();

@@ -170,13 +170,7 @@ fn open(input: &Input) -> Result<DocIter, ReadWarning> {
                 .map_err(|e| ReadWarning(format!("-: cannot read standard input: {e}")))?;
             let text = decode("-", bytes)?;
             if text.trim_start().starts_with('{') {
-                let lines: Vec<String> = text.lines().map(str::to_string).collect();
-                let it = lines
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(_, l)| !l.trim().is_empty())
-                    .map(|(i, l)| record_from_json_line("-", "stdin", i + 1, &l));
-                Ok(Box::new(it.collect::<Vec<_>>().into_iter()))
+                Ok(json_lines_in("-", "stdin", &text))
             } else {
                 Ok(Box::new(std::iter::once(Ok(text_document(
                     "stdin", "-", text,
@@ -475,19 +469,24 @@ fn record_from_json_line(
     record_document(&v, name, format!("{stem}-{lineno}"), &at)
 }
 
+/// The records of JSON-lines text already in memory.
+fn json_lines_in(name: &str, stem: &str, text: &str) -> DocIter {
+    let docs: Vec<_> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| record_from_json_line(name, stem, i + 1, l))
+        .collect();
+    Box::new(docs.into_iter())
+}
+
 fn json_documents(stem: &str, name: &str, text: &str) -> Result<DocIter, ReadWarning> {
     let v: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             // A `.json` file holding JSON lines is common enough to accept.
             if text.trim_start().starts_with('{') && text.trim().lines().count() > 1 {
-                let docs: Vec<_> = text
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, l)| !l.trim().is_empty())
-                    .map(|(i, l)| record_from_json_line(name, stem, i + 1, l))
-                    .collect();
-                return Ok(Box::new(docs.into_iter()));
+                return Ok(json_lines_in(name, stem, text));
             }
             return Err(ReadWarning(format!(
                 "{name}:{}: malformed JSON ({e}), skipped",
