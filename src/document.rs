@@ -34,6 +34,8 @@ pub struct Token {
     pub form: String,
     /// Universal part-of-speech tag, when tagged.
     pub upos: &'static str,
+    /// Penn Treebank tag, when tagged (tells VBD from VBN, which UPOS cannot).
+    pub xpos: &'static str,
     /// Lemma (lower case), when tagged; the lower-cased form otherwise.
     pub lemma: String,
     /// Head token index within the sentence (`None` for the root or untagged).
@@ -50,6 +52,7 @@ impl Token {
             span,
             form,
             upos: "",
+            xpos: "",
             lemma,
             head: None,
             deprel: "",
