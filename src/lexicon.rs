@@ -6,6 +6,8 @@ use anyhow::{bail, Context, Result};
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::ontology::EntityType;
+
 /// How a trigger appears in text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TriggerKind {
@@ -26,8 +28,41 @@ pub struct Trigger {
     pub relation: String,
     /// Verb or noun.
     pub kind: TriggerKind,
-    /// Prepositions that introduce the object (empty: a direct object).
+    /// Prepositions that introduce the object (besides a direct object).
     pub preps: Vec<String>,
+    /// No object at all (`-` in the prepositions column).
+    pub intransitive: bool,
+    /// Entity types the object may have (actors unless the file says).
+    pub objects: Vec<EntityType>,
+}
+
+/// Object types allowed when the lexicon does not say: the actors.
+const ACTORS: [EntityType; 4] = [
+    EntityType::Person,
+    EntityType::Org,
+    EntityType::Gpe,
+    EntityType::Group,
+];
+
+/// Parses the object-types column: entity type names, or `actor` / `place`.
+fn object_types(field: &str) -> Option<Vec<EntityType>> {
+    let mut out: Vec<EntityType> = Vec::new();
+    for w in field.split(';').map(str::trim).filter(|w| !w.is_empty()) {
+        let add: &[EntityType] = match w.to_ascii_uppercase().as_str() {
+            "ACTOR" => &ACTORS,
+            "PLACE" => &[EntityType::Gpe, EntityType::Loc, EntityType::Facility],
+            "ANY" => &EntityType::ALL,
+            other => {
+                let t = EntityType::ALL.into_iter().find(|t| t.as_str() == other)?;
+                out.push(t);
+                continue;
+            }
+        };
+        out.extend_from_slice(add);
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
 }
 
 /// The loaded lexicon, indexed by first word form.
@@ -113,7 +148,8 @@ impl Lexicon {
         Lexicon::parse(&text, &path.display().to_string())
     }
 
-    /// Parses lexicon text: `word<TAB>relation<TAB>verb|noun|phrase<TAB>preps`.
+    /// Parses lexicon text:
+    /// `word<TAB>relation<TAB>verb|noun|phrase[<TAB>preps[<TAB>object types]]`.
     pub fn parse(text: &str, name: &str) -> Result<Lexicon> {
         let mut lex = Lexicon::default();
         for (i, line) in text.lines().enumerate() {
@@ -143,6 +179,16 @@ impl Lexicon {
                         .collect()
                 })
                 .unwrap_or_default();
+            let intransitive = cols.get(3).is_some_and(|p| *p == "-");
+            let objects = match cols.get(4).filter(|c| !c.is_empty()) {
+                None => ACTORS.to_vec(),
+                Some(c) => object_types(c).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{name}:{}: unknown object type in '{c}' (entity types, actor, place or any)",
+                        i + 1
+                    )
+                })?,
+            };
             let idx = lex.triggers.len();
             lex.triggers.push(Trigger {
                 rest: words[1..].to_vec(),
@@ -150,6 +196,8 @@ impl Lexicon {
                 relation: cols[1].to_string(),
                 kind,
                 preps,
+                intransitive,
+                objects,
             });
             let firsts = match kind {
                 TriggerKind::Verb => verb_forms(&words[0]),
@@ -171,8 +219,21 @@ impl Lexicon {
     /// The longest trigger starting at token `i` of the lower-cased tokens:
     /// (entry, number of tokens).
     pub fn match_at(&self, lower: &[String], i: usize) -> Option<(&Trigger, usize)> {
-        let cands = self.by_first.get(&lower[i])?;
         let mut best: Option<(&Trigger, usize)> = None;
+        self.each_match(lower, i, |t, n| {
+            if best.is_none_or(|(_, bn)| n > bn) {
+                best = Some((t, n));
+            }
+        });
+        best
+    }
+
+    /// Calls `f` with every trigger starting at token `i` and its number of
+    /// tokens, in file order.
+    pub fn each_match<'a>(&'a self, lower: &[String], i: usize, mut f: impl FnMut(&'a Trigger, usize)) {
+        let Some(cands) = self.by_first.get(&lower[i]) else {
+            return;
+        };
         for &c in cands {
             let t = &self.triggers[c];
             let n = 1 + t.rest.len();
@@ -184,13 +245,14 @@ impl Lexicon {
                 tok == w
                     || (k + 1 == t.rest.len()
                         && t.kind == TriggerKind::Noun
-                        && *tok == format!("{w}s"))
+                        && tok.len() == w.len() + 1
+                        && tok.starts_with(w.as_str())
+                        && tok.ends_with('s'))
             });
-            if ok && best.is_none_or(|(_, bn)| n > bn) {
-                best = Some((t, n));
+            if ok {
+                f(t, n);
             }
         }
-        best
     }
 }
 

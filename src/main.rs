@@ -62,6 +62,8 @@ enum EvaluateCmd {
 enum TagCmd {
     /// Named entities (one tokenized sentence per line).
     Ner(ner_cli::TagArgs),
+    /// Sentences, tags, lemmas and dependency parse of raw text, as CoNLL-U.
+    Parse,
 }
 
 fn main() -> ExitCode {
@@ -98,6 +100,7 @@ fn main() -> ExitCode {
             ner_cli::run_evaluate(a).map(|()| ExitCode::SUCCESS)
         }
         Command::Tag(TagCmd::Ner(a)) => ner_cli::run_tag(a).map(|()| ExitCode::SUCCESS),
+        Command::Tag(TagCmd::Parse) => newsgraph::tag::run_parse_stdin().map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -12,7 +12,7 @@ use crate::graph::KnowledgeGraph;
 use crate::lexicon::Lexicon;
 use crate::merge::{doc_graph, DocGraph, Merger};
 use crate::read::{expand_inputs, DocumentStream};
-use crate::relations::{PatternExtractor, RelationExtractor};
+use crate::relations::{ParseExtractor, RelationExtractor};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -59,7 +59,7 @@ impl Pipeline {
     /// The default pipeline, or one with a user lexicon.
     pub fn new(lexicon: Lexicon) -> Self {
         Pipeline {
-            extractor: Box::new(PatternExtractor::new(lexicon)),
+            extractor: Box::new(ParseExtractor::new(lexicon)),
         }
     }
 

@@ -35,3 +35,51 @@ pub fn tag(sentences: &mut [Sentence]) {
         }
     }
 }
+
+/// Writes tagged and parsed sentences as CoNLL-U (1-based heads, `_` where
+/// a sentence was too long to parse).
+pub fn conllu(text: &str, sentences: &[Sentence]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for s in sentences {
+        let _ = writeln!(out, "# text = {}", text[s.span.clone()].replace('\n', " "));
+        for (i, t) in s.tokens.iter().enumerate() {
+            let head = match (t.head, t.deprel.is_empty()) {
+                (_, true) => "_".to_string(),
+                (Some(h), _) => (h + 1).to_string(),
+                (None, _) => "0".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t_\t{}\t{}\t_\t_",
+                i + 1,
+                t.form,
+                t.lemma,
+                t.upos,
+                t.xpos,
+                head,
+                if t.deprel.is_empty() { "_" } else { t.deprel }
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads text from standard input and prints it segmented, tagged and
+/// parsed as CoNLL-U (`newsgraph tag parse`).
+pub fn run_parse_stdin() -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| anyhow::anyhow!("cannot read standard input as UTF-8 text: {e}"))?;
+    let mut ann = crate::pipeline::segmented(crate::document::Document {
+        text,
+        ..Default::default()
+    });
+    tag(&mut ann.sentences);
+    let out = conllu(&ann.doc.text, &ann.sentences);
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
+}

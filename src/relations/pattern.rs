@@ -1,20 +1,12 @@
-//! Relations: who did what to whom, with modality and evidence.
-//!
-//! The stage sits behind the [`RelationExtractor`] trait so that extractors can
-//! be swapped. [`PatternExtractor`] reads the trigger lexicon and finds each
-//! trigger's arguments among the entity mentions around it; standing facts
-//! from titles and locations ("the consulate in X") are added as they are.
+//! The first relation extractor: trigger words and the entity mentions
+//! around them, by word windows. The parse-based extractor uses it for
+//! sentences that have no parse (too long to parse, or tagging disabled).
 
+use super::{push, RelationExtractor};
 use crate::document::{Annotated, LocalRelation, Mention};
 use crate::gazetteer::norm_token;
 use crate::lexicon::{Lexicon, TriggerKind};
 use crate::ontology::{EntityType, Modality};
-
-/// A relation stage: reads an annotated document, returns its relations.
-pub trait RelationExtractor: Send + Sync {
-    /// The relations stated in `ann` (entities and mentions already resolved).
-    fn extract(&self, ann: &Annotated) -> Vec<LocalRelation>;
-}
 
 /// The lexicon-and-pattern extractor.
 #[derive(Debug, Clone)]
@@ -209,87 +201,64 @@ pub fn modality(lower: &[String], pos: usize, left_limit: usize) -> Modality {
 impl RelationExtractor for PatternExtractor {
     fn extract(&self, ann: &Annotated) -> Vec<LocalRelation> {
         let mut out = Vec::new();
-        for f in &ann.facts {
-            let (s, o) = (&ann.mentions[f.subject], &ann.mentions[f.object]);
-            if let (Some(se), Some(oe)) = (s.entity, o.entity) {
-                push(
-                    &mut out,
-                    se,
-                    oe,
-                    f.relation,
-                    Modality::Asserted,
-                    s.sentence,
-                    &f.trigger,
-                    0.9,
-                );
-            }
-        }
-        for (si, sentence) in ann.sentences.iter().enumerate() {
-            let mut mentions: Vec<&Mention> = ann
-                .mentions
-                .iter()
-                .filter(|m| m.sentence == si && m.entity.is_some())
-                .collect();
-            mentions.sort_by_key(|m| (m.tokens.start, std::cmp::Reverse(m.tokens.end)));
-            // Nested mentions (an affiliation inside a group) give way to the outer one.
-            let mut kept: Vec<&Mention> = Vec::new();
-            for m in mentions {
-                if kept.last().is_some_and(|k| m.tokens.start < k.tokens.end) {
-                    continue;
-                }
-                kept.push(m);
-            }
-            let title_objects = ann
-                .facts
-                .iter()
-                .filter(|f| {
-                    ann.mentions[f.object].sentence == si
-                        && ann.mentions[f.object].tokens.start
-                            < ann.mentions[f.subject].tokens.start
-                })
-                .map(|f| ann.mentions[f.object].tokens.start)
-                .collect();
-            let sent = Sent {
-                lower: sentence
-                    .tokens
-                    .iter()
-                    .map(|t| norm_token(&t.form))
-                    .collect(),
-                mentions: kept,
-                title_objects,
-            };
-            self.sentence_relations(&sent, si, &mut out);
-            located_in(&sent, si, &mut out);
+        super::standing_facts(ann, &mut out);
+        for si in 0..ann.sentences.len() {
+            self.sentence(ann, si, &mut out);
         }
         out
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push(
-    out: &mut Vec<LocalRelation>,
-    s: usize,
-    o: usize,
-    rel: &str,
-    m: Modality,
-    sentence: usize,
-    trigger: &str,
-    conf: f64,
-) {
-    if s == o {
-        return;
+impl PatternExtractor {
+    /// The relations of sentence `si` by word windows.
+    pub(super) fn sentence(&self, ann: &Annotated, si: usize, out: &mut Vec<LocalRelation>) {
+        let sent = Sent::new(ann, si);
+        self.sentence_relations(&sent, si, out);
+        located_in(&sent, si, out);
     }
-    out.push(LocalRelation {
-        source: s,
-        target: o,
-        relation: rel.to_string(),
-        modality: m,
-        sentence,
-        trigger: trigger.to_string(),
-        confidence: conf,
-        event_date: None,
-        lemma: None,
-    });
+}
+
+/// Places named in a row: "Quebec, Canada", "the consulate in Lagos".
+pub(super) fn adjacent_places(ann: &Annotated, si: usize, out: &mut Vec<LocalRelation>) {
+    located_in(&Sent::new(ann, si), si, out);
+}
+
+impl<'a> Sent<'a> {
+    fn new(ann: &'a Annotated, si: usize) -> Sent<'a> {
+        let sentence = &ann.sentences[si];
+        let mut mentions: Vec<&Mention> = ann
+            .mentions
+            .iter()
+            .filter(|m| m.sentence == si && m.entity.is_some())
+            .collect();
+        mentions.sort_by_key(|m| (m.tokens.start, std::cmp::Reverse(m.tokens.end)));
+        // Nested mentions (an affiliation inside a group) give way to the outer one.
+        let mut kept: Vec<&Mention> = Vec::new();
+        for m in mentions {
+            if kept.last().is_some_and(|k| m.tokens.start < k.tokens.end) {
+                continue;
+            }
+            kept.push(m);
+        }
+        let title_objects = ann
+            .facts
+            .iter()
+            .filter(|f| {
+                ann.mentions[f.object].sentence == si
+                    && ann.mentions[f.object].tokens.start < ann.mentions[f.subject].tokens.start
+            })
+            .map(|f| ann.mentions[f.object].tokens.start)
+            .collect();
+        Sent {
+            lower: sentence
+                .tokens
+                .iter()
+                .map(|t| norm_token(&t.form))
+                .collect(),
+            mentions: kept,
+            title_objects,
+        }
+    }
 }
 
 fn is_actor(m: &Mention) -> bool {

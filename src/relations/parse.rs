@@ -1,0 +1,580 @@
+//! Relations read off the dependency parse.
+//!
+//! For each trigger of the lexicon, the extractor finds the actor and the
+//! one acted on by grammatical role rather than by distance:
+//! - verbs: the subject (`nsubj`; `obl:agent` in passives), inherited through
+//!   control ("decided to reduce", "ordered the Kremlin to close"),
+//!   coordination ("backed Assad, annexed Crimea") and relative clauses; the
+//!   object (`obj`, `nsubj:pass`, or an `obl` with one of the trigger's
+//!   prepositions);
+//! - event nouns: the possessor or `by` phrase ("Obama's removal of"), the
+//!   actor of a light or causative verb ("announced the expulsion of",
+//!   "imposed sanctions on"), and the object by preposition;
+//! - arguments spread over conjuncts ("met Abe and Moon") and appositions.
+//!
+//! Modality comes from [`super::modality`]. Sentences without a parse fall
+//! back to the word-window [`PatternExtractor`].
+
+use super::modality::of_trigger;
+use super::pattern::PatternExtractor;
+use super::tree::{label_is, Tree};
+use super::{push, standing_facts, RelationExtractor};
+use crate::document::{Annotated, LocalRelation};
+use crate::lexicon::{Lexicon, Trigger, TriggerKind};
+use crate::ontology::{is_symmetric, EntityType, Modality};
+
+/// The default extractor: lexicon triggers, arguments from the parse.
+#[derive(Debug, Clone)]
+pub struct ParseExtractor {
+    lexicon: Lexicon,
+    fallback: PatternExtractor,
+    /// Also emit `related_to` edges for verbs outside the lexicon.
+    pub open_relations: bool,
+}
+
+/// Verbs that take an event noun as object and make its subject the actor:
+/// "announced the expulsion of", "imposed sanctions on", "held talks with".
+const LIGHT: [&str; 34] = [
+    "announce", "order", "impose", "hold", "have", "make", "give", "conduct", "carry", "launch",
+    "issue", "begin", "start", "continue", "stage", "approve", "authorize", "decree", "slap",
+    "level", "lodge", "file", "threaten", "plan", "seek", "pursue", "expand", "extend", "tighten",
+    "introduce", "enact", "step", "deliver", "offer",
+];
+
+/// Verbs whose object is the subject of their infinitive ("ordered the
+/// Kremlin to close", "urged Russia to release").
+const OBJECT_CONTROL: [&str; 16] = [
+    "order", "urge", "ask", "tell", "force", "call", "press", "pressure", "persuade", "encourage",
+    "allow", "invite", "push", "convince", "compel", "direct",
+];
+
+/// Nouns that stand for the government of the entity that modifies them
+/// ("the Obama administration", "the Putin government").
+const GOVERNMENT_NOUNS: [&str; 6] = [
+    "administration",
+    "government",
+    "regime",
+    "team",
+    "cabinet",
+    "leadership",
+];
+
+/// Relative pronouns: a relative clause's subject is the noun it modifies.
+const RELATIVE: [&str; 4] = ["who", "which", "that", "whom"];
+
+/// The verbs of reported speech and copulas give no open relation.
+const NOT_OPEN: [&str; 12] = [
+    "say", "tell", "be", "have", "do", "make", "get", "go", "take", "see", "add", "write",
+];
+
+fn is_actor(k: EntityType) -> bool {
+    matches!(
+        k,
+        EntityType::Person | EntityType::Org | EntityType::Gpe | EntityType::Group
+    )
+}
+
+impl ParseExtractor {
+    /// An extractor over the given lexicon.
+    pub fn new(lexicon: Lexicon) -> Self {
+        ParseExtractor {
+            fallback: PatternExtractor::new(lexicon.clone()),
+            lexicon,
+            open_relations: false,
+        }
+    }
+}
+
+impl RelationExtractor for ParseExtractor {
+    fn extract(&self, ann: &Annotated) -> Vec<LocalRelation> {
+        let mut out = Vec::new();
+        standing_facts(ann, &mut out);
+        for si in 0..ann.sentences.len() {
+            match Tree::new(ann, si) {
+                Some(tree) => {
+                    self.sentence(&tree, si, &mut out);
+                    super::pattern::adjacent_places(ann, si, &mut out);
+                }
+                None => self.fallback.sentence(ann, si, &mut out),
+            }
+        }
+        out
+    }
+}
+
+/// One trigger occurrence: its head token, the tokens it spans, its entry.
+struct Hit<'a> {
+    head: usize,
+    span: std::ops::Range<usize>,
+    trigger: &'a Trigger,
+}
+
+impl ParseExtractor {
+    fn sentence(&self, tree: &Tree, si: usize, out: &mut Vec<LocalRelation>) {
+        let mut used = vec![false; tree.len()];
+        for hit in self.triggers(tree) {
+            if hit.span.clone().any(|k| used[k]) {
+                continue;
+            }
+            let (subjects, objects) = match hit.trigger.kind {
+                TriggerKind::Verb => verb_args(tree, &hit),
+                TriggerKind::Noun => noun_args(tree, &hit),
+            };
+            if subjects.is_empty() && objects.is_empty() {
+                continue;
+            }
+            used[hit.span.clone()].iter_mut().for_each(|u| *u = true);
+            let modality = of_trigger(tree, hit.head);
+            let words = tree.lower[hit.span.clone()].join(" ");
+            emit(tree, &hit, &subjects, &objects, modality, si, &words, out);
+        }
+        if self.open_relations {
+            open_relations(tree, &used, si, out);
+        }
+        located(tree, si, out);
+    }
+
+    /// Trigger occurrences, longest first at each position; a word tagged as a
+    /// noun takes noun entries and a verb verb entries.
+    fn triggers<'a>(&'a self, tree: &Tree) -> Vec<Hit<'a>> {
+        let mut hits = Vec::new();
+        let mut i = 0;
+        while i < tree.len() {
+            // Names are not triggers ("the Shutdown Act", "Mr. Strike").
+            if tree.ment[i].is_some_and(|m| tree.mentions[m].is_name) {
+                i += 1;
+                continue;
+            }
+            let as_noun = matches!(tree.upos(i), "NOUN" | "PROPN");
+            let as_verb = matches!(tree.upos(i), "VERB" | "ADJ")
+                || (tree.upos(i) == "NOUN" && tree.xpos(i).starts_with("VB"));
+            let mut best: Option<(&Trigger, usize)> = None;
+            self.lexicon.each_match(&tree.lower, i, |t, n| {
+                let fits = match t.kind {
+                    TriggerKind::Noun => as_noun,
+                    TriggerKind::Verb => as_verb || (n > 1 && tree.upos(i) != "NOUN"),
+                };
+                if fits && best.is_none_or(|(_, bn)| n > bn) {
+                    best = Some((t, n));
+                }
+            });
+            match best {
+                Some((t, n)) => {
+                    // A noun phrase's head is its last word ("telephone conversation").
+                    let head = match t.kind {
+                        TriggerKind::Noun => i + n - 1,
+                        TriggerKind::Verb => i,
+                    };
+                    hits.push(Hit {
+                        head,
+                        span: i..i + n,
+                        trigger: t,
+                    });
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        hits
+    }
+}
+
+/// The mentions a nominal token stands for: its own mention, an apposition's,
+/// a government noun's owner, and those of its conjuncts.
+fn args(tree: &Tree, t: usize, out: &mut Vec<usize>) {
+    args_at(tree, t, out, 0);
+}
+
+fn args_at(tree: &Tree, t: usize, out: &mut Vec<usize>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    if let Some(m) = tree.ment[t] {
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    } else {
+        let mut found = false;
+        for a in tree.kids_with(t, "appos") {
+            if let Some(m) = tree.ment[a] {
+                found = true;
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+        }
+        if !found && GOVERNMENT_NOUNS.contains(&tree.lemma(t)) {
+            let owner = tree.kids(t).iter().copied().find(|&k| {
+                matches!(tree.deprel(k), "compound" | "amod" | "nmod:poss")
+                    && tree.ment[k].is_some()
+            });
+            if let Some(m) = owner.and_then(|k| tree.ment[k]) {
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+        }
+    }
+    for c in tree.kids_with(t, "conj") {
+        if tree.nominal(c) {
+            args_at(tree, c, out, depth + 1);
+        }
+    }
+}
+
+fn is_relative(tree: &Tree, k: usize) -> bool {
+    RELATIVE.contains(&tree.lower[k].as_str()) && matches!(tree.upos(k), "PRON" | "DET")
+}
+
+/// The actors of a predicate `v` (a verb, or an event noun's governing verb).
+fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
+    if depth > 5 {
+        return;
+    }
+    let passive = tree.passive(v);
+    let before = out.len();
+    for &c in tree.kids(v) {
+        let rel = tree.deprel(c);
+        if rel == "nsubj" || rel == "nsubj:outer" || rel == "csubj" {
+            if is_relative(tree, c) && tree.deprel(v) == "acl:relcl" {
+                if let Some(h) = tree.head(v) {
+                    args(tree, h, out);
+                }
+            } else {
+                args(tree, c, out);
+            }
+        } else if passive
+            && (rel == "obl:agent" || (label_is(rel, "obl") && tree.case_of(c) == Some("by")))
+        {
+            args(tree, c, out);
+        }
+    }
+    if out.len() > before || tree.kids_with(v, "nsubj").next().is_some() {
+        return;
+    }
+    if passive && tree.deprel(v) != "conj" {
+        return;
+    }
+    let Some(h) = tree.head(v) else { return };
+    match tree.deprel(v) {
+        "xcomp" => {
+            if OBJECT_CONTROL.contains(&tree.lemma(h)) {
+                if let Some(o) = tree.kid(h, "obj") {
+                    args(tree, o, out);
+                    return;
+                }
+            }
+            subjects(tree, h, depth + 1, out);
+        }
+        "conj" if tree.verbal(h) => {
+            if tree.passive(h) && !passive {
+                return;
+            }
+            subjects(tree, h, depth + 1, out);
+        }
+        "advcl" => {
+            // "retaliated by expelling", "after meeting X": the clause's subject.
+            let mark = tree.kid(v, "mark").map(|m| tree.lower[m].as_str());
+            let nonfinite = matches!(tree.xpos(v), "VBG" | "VB" | "VBN");
+            if nonfinite && !matches!(mark, Some("if" | "because" | "as" | "since" | "although")) {
+                subjects(tree, h, depth + 1, out);
+            }
+        }
+        "acl" if tree.xpos(v) == "VBG" => args(tree, h, out),
+        _ => {}
+    }
+}
+
+fn verb_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
+    let v = hit.head;
+    let t = hit.trigger;
+    let mut subs = Vec::new();
+    subjects(tree, v, 0, &mut subs);
+    let mut objs = Vec::new();
+    if t.intransitive {
+        return (subs, objs);
+    }
+    let passive = tree.passive(v);
+    // Prepositions that introduce the object: the entry's, and a phrase's
+    // particle ("call on", "lash out at").
+    let prep_ok = |p: &str| t.preps.iter().any(|x| x == p) || t.rest.iter().any(|x| x == p);
+    // The object may hang off any word of a phrase trigger ("held talks with").
+    for w in hit.span.clone() {
+        for &c in tree.kids(w) {
+            if hit.span.contains(&c) {
+                continue;
+            }
+            let rel = tree.deprel(c);
+            let take = match rel {
+                "obj" | "iobj" => !passive,
+                "nsubj:pass" => true,
+                _ if label_is(rel, "obl") || label_is(rel, "nmod") => {
+                    rel != "obl:agent" && tree.case_of(c).is_some_and(prep_ok)
+                }
+                _ => false,
+            };
+            if take {
+                if rel == "nsubj:pass" && is_relative(tree, c) {
+                    if let Some(h) = tree.head(v) {
+                        args(tree, h, &mut objs);
+                    }
+                } else {
+                    args(tree, c, &mut objs);
+                }
+            }
+        }
+    }
+    if objs.is_empty() {
+        match tree.deprel(v) {
+            // "the compounds ordered shuttered by Obama"
+            "acl" if tree.xpos(v) == "VBN" => {
+                if let Some(h) = tree.head(v) {
+                    args(tree, h, &mut objs);
+                }
+            }
+            // "the diplomats Obama expelled"
+            "acl:relcl" if tree.kid(v, "obj").is_none() && !passive => {
+                if let Some(h) = tree.head(v) {
+                    args(tree, h, &mut objs);
+                }
+            }
+            // "were detained and charged": the first verb's subject.
+            "conj" if passive => {
+                if let Some(h) = tree.head(v) {
+                    for c in tree.kids_with(h, "nsubj:pass") {
+                        args(tree, c, &mut objs);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Claims: "alleged that Russia hacked", "accused Russia of": the
+    // reported clause's subject is the one accused.
+    if objs.is_empty() && matches!(t.relation.as_str(), "accused" | "criticized") {
+        for c in tree.kids_with(v, "ccomp") {
+            for s in tree.kids_with(c, "nsubj") {
+                args(tree, s, &mut objs);
+            }
+        }
+    }
+    // An object-control verb's object acts in the infinitive, and is
+    // the one demanded of: "urged Russia to release".
+    (subs, objs)
+}
+
+fn noun_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
+    let n = hit.head;
+    let t = hit.trigger;
+    let prep_ok = |p: &str| t.preps.iter().any(|x| x == p);
+    let mut subs = Vec::new();
+    let mut objs = Vec::new();
+    let mut between = Vec::new();
+    for &c in tree.kids(n) {
+        let rel = tree.deprel(c);
+        if rel == "nmod:poss" {
+            args(tree, c, &mut subs);
+        } else if label_is(rel, "nmod") || label_is(rel, "obl") || rel == "acl" {
+            match tree.case_of(c) {
+                Some("by") => args(tree, c, &mut subs),
+                Some("between" | "among") => args(tree, c, &mut between),
+                Some(p) if prep_ok(p) => args(tree, c, &mut objs),
+                _ => {}
+            }
+        }
+    }
+    let head = tree.head(n);
+    let rel = tree.deprel(n);
+    // "imposed sanctions on Iran": the preposition may attach to the verb.
+    if let Some(h) = head {
+        let light = LIGHT.contains(&tree.lemma(h)) && tree.upos(h) == "VERB";
+        if objs.is_empty() && light && (rel == "obj" || rel == "nsubj:pass") {
+            for c in tree.kids(h) {
+                if label_is(tree.deprel(*c), "obl") && tree.case_of(*c).is_some_and(prep_ok) {
+                    args(tree, *c, &mut objs);
+                }
+            }
+        }
+        if subs.is_empty() && tree.verbal(h) {
+            let via_light = light && (rel == "obj" || rel == "nsubj:pass" || rel == "xcomp");
+            // "said at a press conference with Abe", "after talks with X".
+            let symmetric_setting = is_symmetric(&t.relation) && label_is(rel, "obl");
+            if via_light || symmetric_setting {
+                subjects(tree, h, 0, &mut subs);
+            }
+        }
+    }
+    // "U.S. sanctions against Moscow", "Russian meddling in the election": a
+    // name modifying the event noun is its actor when an object is named.
+    if subs.is_empty() && !objs.is_empty() {
+        for &c in tree.kids(n) {
+            if matches!(tree.deprel(c), "compound" | "amod") && c < n {
+                args(tree, c, &mut subs);
+            }
+        }
+    }
+    if subs.is_empty() && objs.is_empty() && between.len() >= 2 {
+        return (between, Vec::new());
+    }
+    (subs, objs)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    tree: &Tree,
+    hit: &Hit,
+    subs: &[usize],
+    objs: &[usize],
+    modality: Modality,
+    si: usize,
+    words: &str,
+    out: &mut Vec<LocalRelation>,
+) {
+    let t = hit.trigger;
+    let ment = |m: usize| &tree.mentions[m];
+    let symmetric = is_symmetric(&t.relation);
+    let object_ok = |m: usize| t.objects.contains(&ment(m).kind);
+    let subs: Vec<usize> = subs
+        .iter()
+        .copied()
+        .filter(|&m| is_actor(ment(m).kind))
+        .collect();
+    if objs.is_empty() {
+        // "Tillerson and Lavrov will meet": a symmetric event among the subjects.
+        if symmetric && subs.len() >= 2 {
+            for (k, &a) in subs.iter().enumerate().take(4) {
+                for &b in subs.iter().skip(k + 1).take(4) {
+                    add(tree, a, b, t, modality, si, words, out);
+                }
+            }
+        }
+        return;
+    }
+    for &s in &subs {
+        for &o in objs {
+            if object_ok(o) {
+                add(tree, s, o, t, modality, si, words, out);
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add(
+    tree: &Tree,
+    s: usize,
+    o: usize,
+    t: &Trigger,
+    modality: Modality,
+    si: usize,
+    words: &str,
+    out: &mut Vec<LocalRelation>,
+) {
+    let (Some(se), Some(oe)) = (tree.mentions[s].entity, tree.mentions[o].entity) else {
+        return;
+    };
+    push(out, se, oe, &t.relation, modality, si, words, 0.8);
+}
+
+/// `related_to` edges for verbs outside the lexicon between a subject and a
+/// direct object that are both entities, with the verb's lemma.
+fn open_relations(tree: &Tree, used: &[bool], si: usize, out: &mut Vec<LocalRelation>) {
+    for v in 0..tree.len() {
+        if used[v] || tree.upos(v) != "VERB" || NOT_OPEN.contains(&tree.lemma(v)) {
+            continue;
+        }
+        let mut subs = Vec::new();
+        subjects(tree, v, 0, &mut subs);
+        let mut objs = Vec::new();
+        if !tree.passive(v) {
+            for o in tree.kids_with(v, "obj") {
+                args(tree, o, &mut objs);
+            }
+        }
+        for &s in &subs {
+            for &o in &objs {
+                let (Some(se), Some(oe)) = (tree.mentions[s].entity, tree.mentions[o].entity)
+                else {
+                    continue;
+                };
+                if se == oe || !is_actor(tree.mentions[s].kind) {
+                    continue;
+                }
+                let modality = of_trigger(tree, v);
+                out.push(LocalRelation {
+                    source: se,
+                    target: oe,
+                    relation: "related_to".to_string(),
+                    modality,
+                    sentence: si,
+                    trigger: tree.lower[v].clone(),
+                    confidence: 0.5,
+                    event_date: None,
+                    lemma: Some(tree.lemma(v).to_string()),
+                });
+            }
+        }
+    }
+}
+
+/// Standing facts the parse shows: "its consulate in San Francisco"
+/// (located_in, owned_by), "the summit in Quebec", "compounds located on
+/// American soil".
+fn located(tree: &Tree, si: usize, out: &mut Vec<LocalRelation>) {
+    for h in 0..tree.len() {
+        let Some(m) = tree.ment[h] else { continue };
+        let mention = &tree.mentions[m];
+        // Only the head word of the mention speaks for it.
+        if tree.head(h).is_some_and(|p| tree.ment[p] == Some(m)) {
+            continue;
+        }
+        let placeable = matches!(
+            mention.kind,
+            EntityType::Facility | EntityType::Event | EntityType::Org
+        );
+        if !placeable {
+            continue;
+        }
+        let mut places = Vec::new();
+        for &c in tree.kids(h) {
+            let rel = tree.deprel(c);
+            if label_is(rel, "nmod") && matches!(tree.case_of(c), Some("in" | "at" | "on")) {
+                args(tree, c, &mut places);
+            }
+            // "compounds located on American soil"
+            if rel == "acl" && tree.lemma(c) == "locate" {
+                for p in tree.kids_with(c, "obl") {
+                    args(tree, p, &mut places);
+                    for q in tree.kids(p) {
+                        if matches!(tree.deprel(*q), "amod" | "compound" | "nmod") {
+                            args(tree, *q, &mut places);
+                        }
+                    }
+                }
+            }
+            if mention.kind == EntityType::Facility && rel == "nmod:poss" {
+                let mut owners = Vec::new();
+                args(tree, c, &mut owners);
+                for o in owners {
+                    if matches!(tree.mentions[o].kind, EntityType::Gpe | EntityType::Org) {
+                        let (Some(se), Some(oe)) = (mention.entity, tree.mentions[o].entity)
+                        else {
+                            continue;
+                        };
+                        let w = tree.lower[c].clone();
+                        push(out, se, oe, "owned_by", Modality::Asserted, si, &w, 0.7);
+                    }
+                }
+            }
+        }
+        for p in places {
+            let pm = &tree.mentions[p];
+            if !matches!(pm.kind, EntityType::Gpe | EntityType::Loc) {
+                continue;
+            }
+            if let (Some(se), Some(oe)) = (mention.entity, pm.entity) {
+                push(out, se, oe, "located_in", Modality::Asserted, si, "in", 0.8);
+            }
+        }
+    }
+}
