@@ -45,9 +45,26 @@ pub struct BuildArgs {
     /// A trigger lexicon replacing the built-in one (see data/lexicon/triggers.tsv).
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    /// Also add untyped `related_to` edges (with the verb's lemma) for verbs
+    /// between two entities that are not in the lexicon.
+    #[arg(long)]
+    pub open_relations: bool,
+    /// Link unnamed groups to the country or organization they belong to
+    /// ("Russian diplomats" member_of Russia).
+    #[arg(long)]
+    pub group_links: bool,
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// What the relation stage adds beyond the lexicon's typed relations.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelationOptions {
+    /// `related_to` edges for verbs outside the lexicon.
+    pub open_relations: bool,
+    /// member_of edges from unnamed groups to their country.
+    pub group_links: bool,
 }
 
 /// The stages, configured once and shared by all threads.
@@ -58,8 +75,16 @@ pub struct Pipeline {
 impl Pipeline {
     /// The default pipeline, or one with a user lexicon.
     pub fn new(lexicon: Lexicon) -> Self {
+        Pipeline::with_options(lexicon, RelationOptions::default())
+    }
+
+    /// A pipeline with relation options.
+    pub fn with_options(lexicon: Lexicon, options: RelationOptions) -> Self {
+        let mut ex = ParseExtractor::new(lexicon);
+        ex.open_relations = options.open_relations;
+        ex.group_links = options.group_links;
         Pipeline {
-            extractor: Box::new(ParseExtractor::new(lexicon)),
+            extractor: Box::new(ex),
         }
     }
 
@@ -68,6 +93,7 @@ impl Pipeline {
         let mut ann = segmented(doc);
         crate::tag::tag(&mut ann.sentences);
         crate::entities::detect(&mut ann);
+        crate::tag::parse(&mut ann);
         crate::coref::resolve(&mut ann);
         ann.relations = self.extractor.extract(&ann);
         ann
@@ -170,7 +196,13 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
     } else {
         ProgressBar::hidden()
     };
-    let pipeline = Pipeline::new(lexicon);
+    let pipeline = Pipeline::with_options(
+        lexicon,
+        RelationOptions {
+            open_relations: args.open_relations,
+            group_links: args.group_links,
+        },
+    );
     let mut warn = |w: &str| progress.suspend(|| eprintln!("newsgraph: warning: {w}"));
     let (graph, built) = pipeline.build(DocumentStream::new(inputs), &progress, &mut warn);
     progress.finish_and_clear();

@@ -1,25 +1,23 @@
 //! Tag and parse: part-of-speech tags, lemmas and dependency heads for every
 //! token, from the project's own statistical models (see `nlp`).
 
-use crate::document::Sentence;
+use crate::document::{Annotated, Sentence};
+use crate::ontology::EntityType;
 use crate::nlp::{Parser, Tagger};
 
 /// Sentences longer than this are tagged but not parsed: they are almost
 /// always tables or run-on boilerplate whose arcs are not worth reading.
 const MAX_PARSE: usize = 150;
 
-/// Annotates the tokens of each sentence in place with the shipped models.
+/// Part-of-speech tags and lemmas for every token, in place.
 pub fn tag(sentences: &mut [Sentence]) {
     let tagger = Tagger::shipped();
-    let parser = Parser::shipped();
     for s in sentences.iter_mut() {
-        let (tags, arcs) = {
+        let tags = {
             let words: Vec<&str> = s.tokens.iter().map(|t| t.form.as_str()).collect();
-            let tags = tagger.tag(&words);
-            let arcs = (words.len() <= MAX_PARSE).then(|| parser.parse(&words, &tags));
-            (tags, arcs)
+            tagger.tag(&words)
         };
-        for (i, (tok, tg)) in s.tokens.iter_mut().zip(tags).enumerate() {
+        for (tok, tg) in s.tokens.iter_mut().zip(tags) {
             tok.upos = tg.upos.as_str();
             tok.xpos = tg.xpos;
             tok.lemma = if tg.lemma.chars().any(char::is_uppercase) {
@@ -27,10 +25,72 @@ pub fn tag(sentences: &mut [Sentence]) {
             } else {
                 tg.lemma
             };
-            if let Some(arcs) = &arcs {
-                let a = arcs[i];
-                tok.head = a.head.checked_sub(1);
+        }
+    }
+}
+
+/// Dependency heads and labels for every token of tagged sentences, in place.
+///
+/// Each multi-word name found by the entity stage is parsed as one word (its
+/// last word, a proper noun): the treebank's analyses of long names ("Rex
+/// Tillerson and Sergei Lavrov") are the parser's weakest spot, and the
+/// relation stage only needs the name's place in the sentence. The other
+/// words of the name hang off its last word as `flat`.
+pub fn parse(ann: &mut Annotated) {
+    let parser = Parser::shipped();
+    let mut units: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); ann.sentences.len()];
+    for m in &ann.mentions {
+        if m.is_name && m.kind != EntityType::Group && m.tokens.len() > 1 {
+            units[m.sentence].push(m.tokens.clone());
+        }
+    }
+    for (s, names) in ann.sentences.iter_mut().zip(units.iter_mut()) {
+        let n = s.tokens.len();
+        if n == 0 || n > MAX_PARSE {
+            continue;
+        }
+        // Outermost names only, in order.
+        names.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut unit_of: Vec<usize> = Vec::with_capacity(n); // token → unit index
+        let mut last_of: Vec<usize> = Vec::with_capacity(n); // unit → its last token
+        let mut multi: Vec<bool> = Vec::with_capacity(n); // unit → several tokens
+        let mut next = names.iter().peekable();
+        let mut i = 0;
+        while i < n {
+            while next.peek().is_some_and(|r| r.start < i) {
+                next.next();
+            }
+            let end = match next.peek() {
+                Some(r) if r.start == i && r.end <= n => r.end,
+                _ => i + 1,
+            };
+            for _ in i..end {
+                unit_of.push(last_of.len());
+            }
+            last_of.push(end - 1);
+            multi.push(end - i > 1);
+            i = end;
+        }
+        let words: Vec<&str> = last_of.iter().map(|&k| s.tokens[k].form.as_str()).collect();
+        let tags: Vec<&str> = last_of
+            .iter()
+            .zip(&multi)
+            .map(|(&k, &unit)| match s.tokens[k].xpos {
+                "NNPS" | "NNS" if unit => "NNPS",
+                _ if unit => "NNP",
+                x => x,
+            })
+            .collect();
+        let arcs = parser.parse_xpos(&words, &tags);
+        for (k, tok) in s.tokens.iter_mut().enumerate() {
+            let u = unit_of[k];
+            if last_of[u] == k {
+                let a = arcs[u];
+                tok.head = a.head.checked_sub(1).map(|h| last_of[h]);
                 tok.deprel = a.deprel;
+            } else {
+                tok.head = Some(last_of[u]);
+                tok.deprel = "flat";
             }
         }
     }
@@ -79,6 +139,8 @@ pub fn run_parse_stdin() -> anyhow::Result<()> {
         ..Default::default()
     });
     tag(&mut ann.sentences);
+    crate::entities::detect(&mut ann);
+    parse(&mut ann);
     let out = conllu(&ann.doc.text, &ann.sentences);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())

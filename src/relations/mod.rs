@@ -16,7 +16,7 @@ pub use parse::ParseExtractor;
 pub use pattern::{modality, PatternExtractor};
 
 use crate::document::{Annotated, LocalRelation};
-use crate::ontology::Modality;
+use crate::ontology::{EntityType, Modality};
 
 /// A relation stage: reads an annotated document, returns its relations.
 pub trait RelationExtractor: Send + Sync {
@@ -26,9 +26,13 @@ pub trait RelationExtractor: Send + Sync {
 
 /// The standing facts that titles and appositions state, found by the
 /// entity stage, as relations.
-fn standing_facts(ann: &Annotated, out: &mut Vec<LocalRelation>) {
+/// Group memberships ("Russian diplomats" → Russia) only with `group_links`.
+fn standing_facts(ann: &Annotated, group_links: bool, out: &mut Vec<LocalRelation>) {
     for f in &ann.facts {
         let (s, o) = (&ann.mentions[f.subject], &ann.mentions[f.object]);
+        if s.kind == EntityType::Group && !group_links {
+            continue;
+        }
         if let (Some(se), Some(oe)) = (s.entity, o.entity) {
             push(
                 out,

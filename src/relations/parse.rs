@@ -30,6 +30,8 @@ pub struct ParseExtractor {
     fallback: PatternExtractor,
     /// Also emit `related_to` edges for verbs outside the lexicon.
     pub open_relations: bool,
+    /// Emit member_of edges from unnamed groups to their country.
+    pub group_links: bool,
 }
 
 /// Verbs that take an event noun as object and make its subject the actor:
@@ -41,11 +43,26 @@ const LIGHT: [&str; 34] = [
     "introduce", "enact", "step", "deliver", "offer",
 ];
 
-/// Verbs whose object is the subject of their infinitive ("ordered the
-/// Kremlin to close", "urged Russia to release").
-const OBJECT_CONTROL: [&str; 16] = [
-    "order", "urge", "ask", "tell", "force", "call", "press", "pressure", "persuade", "encourage",
-    "allow", "invite", "push", "convince", "compel", "direct",
+/// Verbs whose object is the subject of their infinitive ("urged Russia to
+/// release", "invited Abe to visit").
+const OBJECT_CONTROL: [&str; 12] = [
+    "urge", "ask", "tell", "call", "press", "pressure", "persuade", "encourage", "allow",
+    "invite", "push", "convince",
+];
+
+/// Causative verbs: the one who orders is the actor of the ordered event
+/// ("ordered the Kremlin to close its consulate", "ordered them shuttered").
+const CAUSATIVE: [&str; 6] = ["order", "force", "compel", "direct", "instruct", "make"];
+
+/// Evaluations aim at a person through what they did or said: "praised the
+/// Kremlin's move", "criticized Trump's decision" target the possessor.
+const EVALUATIVE: [&str; 6] = [
+    "praised",
+    "criticized",
+    "supported",
+    "opposed",
+    "accused",
+    "threatened",
 ];
 
 /// Nouns that stand for the government of the entity that modifies them
@@ -81,6 +98,7 @@ impl ParseExtractor {
             fallback: PatternExtractor::new(lexicon.clone()),
             lexicon,
             open_relations: false,
+            group_links: false,
         }
     }
 }
@@ -88,7 +106,7 @@ impl ParseExtractor {
 impl RelationExtractor for ParseExtractor {
     fn extract(&self, ann: &Annotated) -> Vec<LocalRelation> {
         let mut out = Vec::new();
-        standing_facts(ann, &mut out);
+        standing_facts(ann, self.group_links, &mut out);
         for si in 0..ann.sentences.len() {
             match Tree::new(ann, si) {
                 Some(tree) => {
@@ -121,6 +139,14 @@ impl ParseExtractor {
                 TriggerKind::Noun => noun_args(tree, &hit),
             };
             if subjects.is_empty() && objects.is_empty() {
+                continue;
+            }
+            // "called Kim 'Little Rocket Man'" names, it does not phone.
+            if hit.trigger.kind == TriggerKind::Verb
+                && hit.span.len() == 1
+                && tree.lemma(hit.head) == "call"
+                && tree.kids_with(hit.head, "xcomp").next().is_some()
+            {
                 continue;
             }
             used[hit.span.clone()].iter_mut().for_each(|u| *u = true);
@@ -258,6 +284,10 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
     let Some(h) = tree.head(v) else { return };
     match tree.deprel(v) {
         "xcomp" => {
+            if CAUSATIVE.contains(&tree.lemma(h)) {
+                subjects(tree, h, depth + 1, out);
+                return;
+            }
             if OBJECT_CONTROL.contains(&tree.lemma(h)) {
                 if let Some(o) = tree.kid(h, "obj") {
                     args(tree, o, out);
@@ -314,6 +344,12 @@ fn verb_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
                 _ => false,
             };
             if take {
+                if EVALUATIVE.contains(&t.relation.as_str()) && tree.ment[c].is_none() {
+                    if let Some(p) = tree.kid(c, "nmod:poss") {
+                        args(tree, p, &mut objs);
+                        continue;
+                    }
+                }
                 if rel == "nsubj:pass" && is_relative(tree, c) {
                     if let Some(h) = tree.head(v) {
                         args(tree, h, &mut objs);
@@ -473,7 +509,15 @@ fn add(
     let (Some(se), Some(oe)) = (tree.mentions[s].entity, tree.mentions[o].entity) else {
         return;
     };
-    push(out, se, oe, &t.relation, modality, si, words, 0.8);
+    // One person "attacking" another in politics is verbal.
+    let persons = tree.mentions[s].kind == EntityType::Person
+        && tree.mentions[o].kind == EntityType::Person;
+    let relation = if t.relation == "attacked" && persons {
+        "criticized"
+    } else {
+        t.relation.as_str()
+    };
+    push(out, se, oe, relation, modality, si, words, 0.8);
 }
 
 /// `related_to` edges for verbs outside the lexicon between a subject and a

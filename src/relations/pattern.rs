@@ -201,7 +201,7 @@ pub fn modality(lower: &[String], pos: usize, left_limit: usize) -> Modality {
 impl RelationExtractor for PatternExtractor {
     fn extract(&self, ann: &Annotated) -> Vec<LocalRelation> {
         let mut out = Vec::new();
-        super::standing_facts(ann, &mut out);
+        super::standing_facts(ann, true, &mut out);
         for si in 0..ann.sentences.len() {
             self.sentence(ann, si, &mut out);
         }
