@@ -2,6 +2,7 @@
 //! token, from the project's own statistical models (see `nlp`).
 
 use crate::document::{Annotated, Sentence};
+use crate::gazetteer::{norm_token, Gazetteer};
 use crate::ontology::EntityType;
 use crate::nlp::{Parser, Tagger};
 
@@ -31,17 +32,47 @@ pub fn tag(sentences: &mut [Sentence]) {
 
 /// Dependency heads and labels for every token of tagged sentences, in place.
 ///
-/// Each multi-word name found by the entity stage is parsed as one word (its
-/// last word, a proper noun): the treebank's analyses of long names ("Rex
-/// Tillerson and Sergei Lavrov") are the parser's weakest spot, and the
-/// relation stage only needs the name's place in the sentence. The other
-/// words of the name hang off its last word as `flat`.
+/// Each multi-word name found by the entity stage, with the title and
+/// affiliation before a person's name, is parsed as one word (its last word,
+/// a proper noun): the treebank's analyses of long names ("Secretary of State
+/// Mike Pompeo", "Rex Tillerson and Sergei Lavrov") are the parser's weakest
+/// spot, and the relation stage only needs the name's place in the sentence.
+/// The other words of the name hang off its last word as `flat`.
 pub fn parse(ann: &mut Annotated) {
     let parser = Parser::shipped();
+    let gaz = Gazetteer::get();
     let mut units: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); ann.sentences.len()];
-    for m in &ann.mentions {
-        if m.is_name && m.kind != EntityType::Group && m.tokens.len() > 1 {
-            units[m.sentence].push(m.tokens.clone());
+    let mut lower: Vec<Vec<String>> = vec![Vec::new(); ann.sentences.len()];
+    for (mi, m) in ann.mentions.iter().enumerate() {
+        if !m.is_name || m.kind == EntityType::Group {
+            continue;
+        }
+        let mut start = m.tokens.start;
+        if m.kind == EntityType::Person {
+            // "Russian Foreign Minister Sergey Lavrov": affiliation, title and
+            // name are one noun phrase headed by the surname.
+            let low = &mut lower[m.sentence];
+            if low.is_empty() {
+                low.extend(ann.sentences[m.sentence].tokens.iter().map(|t| norm_token(&t.form)));
+            }
+            if let Some((ts, _)) = gaz.title_before(low, start) {
+                start = ts;
+            }
+            let affiliation = ann
+                .facts
+                .iter()
+                .filter(|f| f.subject == mi)
+                .map(|f| &ann.mentions[f.object])
+                .filter(|o| o.sentence == m.sentence && o.tokens.end <= start)
+                .filter(|o| start - o.tokens.end <= 1)
+                .map(|o| o.tokens.start)
+                .min();
+            if let Some(a) = affiliation {
+                start = a;
+            }
+        }
+        if m.tokens.end - start > 1 {
+            units[m.sentence].push(start..m.tokens.end);
         }
     }
     for (s, names) in ann.sentences.iter_mut().zip(units.iter_mut()) {
