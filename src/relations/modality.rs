@@ -17,12 +17,12 @@ pub struct Cues;
 impl Cues {
     /// Negators as dependents of the predicate.
     pub const NEGATORS: [&'static str; 5] = ["not", "n't", "never", "no", "nor"];
-    /// Predicates whose negation asserts their complement
-    /// ("didn't waste any time praising", "did not hesitate to condemn").
-    pub const TRAPS: [&'static str; 3] = ["waste", "hesitate", "stop short"];
-    /// Governing verbs that negate what they govern.
-    pub const NEGATING: [&'static str; 8] = [
-        "refrain", "fail", "decline", "refuse", "deny", "avoid", "abstain", "forgo",
+    /// Governing verbs that negate what they govern; negated themselves,
+    /// they assert it ("didn't waste any time praising", "did not hesitate to
+    /// condemn", "did not stop cooperating").
+    pub const NEGATING: [&'static str; 13] = [
+        "refrain", "fail", "decline", "refuse", "deny", "avoid", "abstain", "forgo", "waste",
+        "hesitate", "stop", "cease", "reject",
     ];
     /// Auxiliaries and governors of plans.
     pub const PLANNED: [&'static str; 17] = [
@@ -113,19 +113,16 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
         }
         if x != t {
             let lemma = tree.lemma(x);
-            if is(&Cues::TRAPS, lemma) && neg_here {
-                // The negated trap asserts what it governs.
-                break;
-            }
             if is(&Cues::NEGATING, lemma) {
-                negated = true;
+                // Two negations assert.
+                negated ^= true;
             } else if is(&Cues::PLANNED, lemma) {
                 set(Modality::Planned, &mut found);
             } else if is(&Cues::UNCERTAIN, lemma) {
                 set(Modality::Uncertain, &mut found);
             }
         }
-        negated |= neg_here;
+        negated ^= neg_here;
         let Some(h) = tree.head(x) else { break };
         let rel = tree.deprel(x);
         let climb = match rel {
@@ -140,7 +137,7 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
                     set(Modality::Uncertain, &mut found);
                 }
                 if is(&Cues::NEGATING, gl) {
-                    negated = true;
+                    negated ^= true;
                 }
                 false
             }
@@ -153,14 +150,18 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
                     || label_is(rel, "nsubj")
                     || rel == "xcomp"
             }
+            // "refrained from criticizing", "accused X of interfering".
+            "advcl" | "acl" if is(&Cues::NEGATING, tree.lemma(h)) => true,
+            "advcl" | "acl" if is(&Cues::CLAIMS, tree.lemma(h)) => {
+                set(Modality::Uncertain, &mut found);
+                false
+            }
             "acl" => {
                 let gl = tree.lemma(h);
                 if is(&Cues::PLANNED, gl) {
                     set(Modality::Planned, &mut found);
                 } else if is(&Cues::UNCERTAIN, gl) {
                     set(Modality::Uncertain, &mut found);
-                } else if is(&Cues::NEGATING, gl) {
-                    negated = true;
                 }
                 false
             }

@@ -36,12 +36,27 @@ pub struct ParseExtractor {
 
 /// Verbs that take an event noun as object and make its subject the actor:
 /// "announced the expulsion of", "imposed sanctions on", "held talks with".
-const LIGHT: [&str; 34] = [
+const LIGHT: [&str; 42] = [
     "announce", "order", "impose", "hold", "have", "make", "give", "conduct", "carry", "launch",
     "issue", "begin", "start", "continue", "stage", "approve", "authorize", "decree", "slap",
     "level", "lodge", "file", "threaten", "plan", "seek", "pursue", "expand", "extend", "tighten",
-    "introduce", "enact", "step", "deliver", "offer",
+    "introduce", "enact", "step", "deliver", "offer", "sign", "reach", "conclude", "strike",
+    "join", "seal", "reaffirm", "renew",
 ];
+
+/// Verbs whose object is the actor of the gerund after them: "accused
+/// Somalia of interfering", "praised Chile for hosting".
+const OBJECT_OF_GERUND: [&str; 12] = [
+    "accuse", "charge", "blame", "criticize", "condemn", "praise", "thank", "suspect",
+    "congratulate", "punish", "sanction", "commend",
+];
+
+/// Relations whose object is a person or group acted on directly: "expelled
+/// its ambassador" does not expel the possessor.
+const DIRECT_ONLY: [&str; 5] = ["expelled", "arrested", "killed", "appointed", "dismissed"];
+
+/// Participles that place their subject: "headquartered in", "located on".
+const LOCATE: [&str; 5] = ["locate", "base", "headquarter", "situate", "station"];
 
 /// Verbs whose object is the subject of their infinitive ("urged Russia to
 /// release", "invited Abe to visit").
@@ -302,6 +317,11 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
             }
             subjects(tree, h, depth + 1, out);
         }
+        "advcl" | "acl" if OBJECT_OF_GERUND.contains(&tree.lemma(h)) && tree.kid(h, "obj").is_some() => {
+            if let Some(o) = tree.kid(h, "obj") {
+                args(tree, o, out);
+            }
+        }
         "advcl" => {
             // "retaliated by expelling", "after meeting X": the clause's subject.
             let mark = tree.kid(v, "mark").map(|m| tree.lower[m].as_str());
@@ -310,7 +330,15 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
                 subjects(tree, h, depth + 1, out);
             }
         }
-        "acl" if tree.xpos(v) == "VBG" => args(tree, h, out),
+        "acl" if tree.xpos(v) == "VBG" => {
+            args(tree, h, out);
+            // "didn't waste any time praising": the clause's subject.
+            if out.len() == before && tree.ment[h].is_none() {
+                if let Some(g) = tree.head(h).filter(|&g| tree.verbal(g)) {
+                    subjects(tree, g, depth + 1, out);
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -321,6 +349,15 @@ fn verb_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
     let mut subs = Vec::new();
     subjects(tree, v, 0, &mut subs);
     let mut objs = Vec::new();
+    // Claims: "alleged that Russia hacked", "claimed that Bolivia meddled":
+    // the reported clause's subject is the one accused.
+    if t.relation == "accused" {
+        for c in tree.kids_with(v, "ccomp") {
+            for s in tree.kids_with(c, "nsubj") {
+                args(tree, s, &mut objs);
+            }
+        }
+    }
     if t.intransitive {
         return (subs, objs);
     }
@@ -344,9 +381,8 @@ fn verb_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
                 _ => false,
             };
             if take {
-                if EVALUATIVE.contains(&t.relation.as_str()) && tree.ment[c].is_none() {
-                    if let Some(p) = tree.kid(c, "nmod:poss") {
-                        args(tree, p, &mut objs);
+                if tree.ment[c].is_none() && tree.kids_with(c, "appos").next().is_none() {
+                    if object_inside(tree, c, t, &prep_ok, &mut objs) {
                         continue;
                     }
                 }
@@ -385,18 +421,47 @@ fn verb_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
             _ => {}
         }
     }
-    // Claims: "alleged that Russia hacked", "accused Russia of": the
-    // reported clause's subject is the one accused.
-    if objs.is_empty() && matches!(t.relation.as_str(), "accused" | "criticized") {
-        for c in tree.kids_with(v, "ccomp") {
-            for s in tree.kids_with(c, "nsubj") {
-                args(tree, s, &mut objs);
+    (subs, objs)
+}
+
+/// The object of an event when the word in object position is not an
+/// entity: "broke off relations with Taiwan" (the preposition under the
+/// noun), "meddled in Guyana's election", "praised the Kremlin's move"
+/// (the possessor), "denounced Belarusian interference" (the modifier of an
+/// evaluated event), "defended the leadership of X". True when found.
+fn object_inside(
+    tree: &Tree,
+    c: usize,
+    t: &Trigger,
+    prep_ok: &dyn Fn(&str) -> bool,
+    objs: &mut Vec<usize>,
+) -> bool {
+    let before = objs.len();
+    for k in tree.kids(c).iter().copied() {
+        if label_is(tree.deprel(k), "nmod") && tree.case_of(k).is_some_and(prep_ok) {
+            args(tree, k, objs);
+        }
+    }
+    if objs.len() > before {
+        return true;
+    }
+    let rel = t.relation.as_str();
+    if DIRECT_ONLY.contains(&rel) {
+        return false;
+    }
+    if let Some(p) = tree.kid(c, "nmod:poss") {
+        args(tree, p, objs);
+    }
+    if objs.len() == before && EVALUATIVE.contains(&rel) {
+        for k in tree.kids(c).iter().copied() {
+            let r = tree.deprel(k);
+            let of = label_is(r, "nmod") && tree.case_of(k) == Some("of");
+            if of || ((r == "amod" || r == "compound") && k < c) {
+                args(tree, k, objs);
             }
         }
     }
-    // An object-control verb's object acts in the infinitive, and is
-    // the one demanded of: "urged Russia to release".
-    (subs, objs)
+    objs.len() > before
 }
 
 fn noun_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
@@ -419,6 +484,43 @@ fn noun_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
             }
         }
     }
+    // "the expulsion of Ecuadorian diplomats by Argentina": the by-phrase
+    // may attach to the object.
+    if subs.is_empty() {
+        for &c in tree.kids(n) {
+            if label_is(tree.deprel(c), "nmod") && tree.case_of(c).is_some_and(prep_ok) {
+                for b in tree.kids(c).iter().copied() {
+                    if label_is(tree.deprel(b), "nmod") && tree.case_of(b) == Some("by") {
+                        args(tree, b, &mut subs);
+                    }
+                }
+            }
+        }
+    }
+    // "allegations that Belarus was pushing migrants": the clause's subject.
+    if t.relation == "accused" && objs.is_empty() {
+        for c in tree.kids(n).iter().copied() {
+            if matches!(tree.deprel(c), "acl" | "ccomp") {
+                for s in tree.kids_with(c, "nsubj") {
+                    args(tree, s, &mut objs);
+                }
+            }
+        }
+    }
+    // "revenge for France's expulsion of …": the possessor of the object noun.
+    if objs.is_empty() && !DIRECT_ONLY.contains(&t.relation.as_str()) {
+        for &c in tree.kids(n) {
+            let r = tree.deprel(c);
+            if (label_is(r, "nmod") || label_is(r, "obl"))
+                && tree.ment[c].is_none()
+                && tree.case_of(c).is_some_and(prep_ok)
+            {
+                if let Some(p) = tree.kid(c, "nmod:poss") {
+                    args(tree, p, &mut objs);
+                }
+            }
+        }
+    }
     let head = tree.head(n);
     let rel = tree.deprel(n);
     // "imposed sanctions on Iran": the preposition may attach to the verb.
@@ -433,9 +535,13 @@ fn noun_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
         }
         if subs.is_empty() && tree.verbal(h) {
             let via_light = light && (rel == "obj" || rel == "nsubj:pass" || rel == "xcomp");
-            // "said at a press conference with Abe", "after talks with X".
+            // "said at a press conference with Abe", "after talks with X",
+            // "expelled them in retaliation for", "as revenge for".
             let symmetric_setting = is_symmetric(&t.relation) && label_is(rel, "obl");
-            if via_light || symmetric_setting {
+            let adverbial = label_is(rel, "obl")
+                && matches!(tree.case_of(n), Some("in" | "as"))
+                && t.relation == "retaliated_against";
+            if via_light || symmetric_setting || adverbial {
                 subjects(tree, h, 0, &mut subs);
             }
         }
@@ -585,8 +691,8 @@ fn located(tree: &Tree, si: usize, out: &mut Vec<LocalRelation>) {
             if label_is(rel, "nmod") && matches!(tree.case_of(c), Some("in" | "at" | "on")) {
                 args(tree, c, &mut places);
             }
-            // "compounds located on American soil"
-            if rel == "acl" && tree.lemma(c) == "locate" {
+            // "compounds located on American soil", "which is headquartered in"
+            if (rel == "acl" || rel == "acl:relcl") && LOCATE.contains(&tree.lemma(c)) {
                 for p in tree.kids_with(c, "obl") {
                     args(tree, p, &mut places);
                     for q in tree.kids(p) {
