@@ -181,6 +181,282 @@ pub fn resolve(ann: &mut Annotated) {
     }
     ann.entities = entities;
     resolve_pronouns(ann);
+    resolve_descriptions(ann);
+    resolve_plural_pronouns(ann);
+}
+
+/// What is known of a person in this article: the titles before their name
+/// and the entities those titles tie them to.
+struct Titled {
+    entity: usize,
+    /// Last word of each title ("minister", "president", "spokeswoman").
+    heads: Vec<String>,
+    /// Entities they lead or belong to, with the relation.
+    affiliations: Vec<(usize, &'static str)>,
+    /// Position of their last mention so far: (sentence, token).
+    last: (usize, usize),
+}
+
+fn titled_people(ann: &Annotated) -> Vec<Titled> {
+    let g = crate::gazetteer::Gazetteer::get();
+    let mut people: Vec<Titled> = Vec::new();
+    let mut lower: Vec<Option<Vec<String>>> = vec![None; ann.sentences.len()];
+    for (mi, m) in ann.mentions.iter().enumerate() {
+        let Some(e) = m.entity else { continue };
+        if m.kind != EntityType::Person || !m.is_name {
+            continue;
+        }
+        let low = lower[m.sentence].get_or_insert_with(|| {
+            ann.sentences[m.sentence]
+                .tokens
+                .iter()
+                .map(|t| norm_token(&t.form))
+                .collect()
+        });
+        let k = match people.iter().position(|p| p.entity == e) {
+            Some(k) => k,
+            None => {
+                people.push(Titled {
+                    entity: e,
+                    heads: Vec::new(),
+                    affiliations: Vec::new(),
+                    last: (m.sentence, m.tokens.start),
+                });
+                people.len() - 1
+            }
+        };
+        let p = &mut people[k];
+        if let Some((ts, _)) = g.title_before(low, m.tokens.start) {
+            if let Some(h) = low[ts..m.tokens.start].last() {
+                if !p.heads.contains(h) {
+                    p.heads.push(h.clone());
+                }
+            }
+        }
+        for f in ann.facts.iter().filter(|f| f.subject == mi) {
+            if let Some(h) = f.trigger.split_whitespace().last() {
+                let h = norm_token(h);
+                if !p.heads.contains(&h) {
+                    p.heads.push(h);
+                }
+            }
+            if let Some(o) = ann.mentions[f.object].entity {
+                if !p.affiliations.contains(&(o, f.relation)) {
+                    p.affiliations.push((o, f.relation));
+                }
+            }
+        }
+    }
+    people
+}
+
+/// Plural and singular forms of a title's head word.
+fn singular(w: &str) -> &str {
+    match w {
+        "leaders" | "presidents" | "ministers" | "counterparts" => &w[..w.len() - 1],
+        _ => w,
+    }
+}
+
+/// Resolves definite descriptions of people to a titled person named earlier
+/// in the article: "the president", "the Russian foreign minister", "Russia's
+/// prime minister", "his Russian counterpart", "the spokeswoman", and the
+/// plural "the two leaders". A description with an affiliation only takes a
+/// person tied to it; one without takes the nearest person with that title.
+fn resolve_descriptions(ann: &mut Annotated) {
+    let people = titled_people(ann);
+    if people.is_empty() {
+        return;
+    }
+    let g = crate::gazetteer::Gazetteer::get();
+    let mut added = Vec::new();
+    for (si, s) in ann.sentences.iter().enumerate() {
+        if s.tokens.iter().any(|t| t.deprel.is_empty()) {
+            continue;
+        }
+        let lower: Vec<String> = s.tokens.iter().map(|t| norm_token(&t.form)).collect();
+        let covered = |ti: usize| {
+            ann.mentions
+                .iter()
+                .any(|m| m.sentence == si && m.tokens.contains(&ti))
+        };
+        for (ti, t) in s.tokens.iter().enumerate() {
+            if t.upos != "NOUN" || covered(ti) {
+                continue;
+            }
+            let word = singular(&lower[ti]);
+            let plural = word.len() < lower[ti].len();
+            let counterpart = word == "counterpart";
+            let is_title = counterpart
+                || word == "leader"
+                || g.title(word).is_some()
+                || g.title_before(&lower[..ti + 1], ti + 1).is_some();
+            if !is_title {
+                continue;
+            }
+            let kids: Vec<usize> = (0..s.tokens.len())
+                .filter(|&k| s.tokens[k].head == Some(ti))
+                .collect();
+            let rel_of = |k: usize| s.tokens[k].deprel;
+            // Indefinite ("a spokesman for X") is a fact, not a reference.
+            if kids.iter().any(|&k| matches!(lower[k].as_str(), "a" | "an")) {
+                continue;
+            }
+            if kids.iter().any(|&k| rel_of(k) == "appos" || rel_of(k) == "flat") {
+                continue;
+            }
+            // A name right after the title is that person, not a reference.
+            if s.tokens.get(ti + 1).is_some_and(|n| n.upos == "PROPN") {
+                continue;
+            }
+            let definite = kids.iter().any(|&k| {
+                matches!(lower[k].as_str(), "the" | "this" | "that" | "both")
+                    || rel_of(k) == "nmod:poss"
+                    || rel_of(k) == "compound"
+            });
+            if !definite {
+                continue;
+            }
+            // Affiliations named in the description, and a possessor to exclude.
+            let mut affs: Vec<usize> = Vec::new();
+            let mut possessor: Option<usize> = None;
+            for &k in &kids {
+                let m = ann
+                    .mentions
+                    .iter()
+                    .find(|m| m.sentence == si && m.tokens.contains(&k) && m.entity.is_some());
+                let Some(m) = m else { continue };
+                let e = m.entity.unwrap_or(0);
+                match (rel_of(k), m.kind) {
+                    ("nmod:poss", EntityType::Person) => possessor = Some(e),
+                    (_, EntityType::Gpe | EntityType::Org) => affs.push(e),
+                    _ => {}
+                }
+            }
+            let before = |p: &Titled| p.last < (si, ti);
+            let mut cands: Vec<&Titled> = people
+                .iter()
+                .filter(|p| before(p) && Some(p.entity) != possessor)
+                .filter(|p| {
+                    if counterpart {
+                        !p.affiliations.is_empty()
+                    } else if word == "leader" {
+                        p.affiliations.iter().any(|(_, r)| *r == "leader_of")
+                            || p.heads.iter().any(|h| h == "leader" || h == "president")
+                    } else {
+                        p.heads.iter().any(|h| h == word)
+                    }
+                })
+                .filter(|p| {
+                    affs.is_empty() || p.affiliations.iter().any(|(a, _)| affs.contains(a))
+                })
+                .collect();
+            // The most recently mentioned first.
+            cands.sort_by_key(|p| std::cmp::Reverse(p.last));
+            let take = if plural { 2 } else { 1 };
+            if cands.len() < take || (counterpart && affs.is_empty()) {
+                continue;
+            }
+            for p in cands.into_iter().take(take) {
+                added.push(Mention {
+                    sentence: si,
+                    tokens: ti..ti + 1,
+                    span: t.span.clone(),
+                    text: t.form.clone(),
+                    name: ann.entities[p.entity].name.clone(),
+                    key: String::new(),
+                    kind: EntityType::Person,
+                    entity: Some(p.entity),
+                    is_name: false,
+                });
+            }
+        }
+    }
+    for m in &added {
+        if let Some(e) = m.entity {
+            ann.entities[e].mentions += 1;
+        }
+    }
+    ann.mentions.extend(added);
+}
+
+/// "they", "them", "their" after a pair of people or countries named
+/// together ("Tillerson and Lavrov … their meeting") refer to both; otherwise
+/// to the nearest group.
+fn resolve_plural_pronouns(ann: &mut Annotated) {
+    let mut added = Vec::new();
+    for (si, s) in ann.sentences.iter().enumerate() {
+        for (ti, t) in s.tokens.iter().enumerate() {
+            let w = norm_token(&t.form);
+            if !matches!(w.as_str(), "they" | "them" | "their") {
+                continue;
+            }
+            let window = |m: &&Mention| {
+                m.entity.is_some()
+                    && ((m.sentence == si && m.tokens.end <= ti)
+                        || (m.sentence < si && m.sentence + 1 >= si))
+            };
+            // A coordinated pair: two named mentions joined by "and".
+            let mut pair: Option<(usize, usize, (usize, usize))> = None;
+            for a in ann.mentions.iter().filter(window) {
+                if !a.is_name || !matches!(a.kind, EntityType::Person | EntityType::Gpe) {
+                    continue;
+                }
+                let toks = &ann.sentences[a.sentence].tokens;
+                let and = toks.get(a.tokens.end).is_some_and(|x| x.form == "and");
+                if !and {
+                    continue;
+                }
+                let b = ann.mentions.iter().filter(window).find(|b| {
+                    b.is_name
+                        && b.sentence == a.sentence
+                        && b.tokens.start == a.tokens.end + 1
+                        && b.kind == a.kind
+                        && b.entity != a.entity
+                });
+                if let Some(b) = b {
+                    let at = (a.sentence, a.tokens.start);
+                    if pair.is_none_or(|(_, _, p)| at > p) {
+                        pair = Some((a.entity.unwrap_or(0), b.entity.unwrap_or(0), at));
+                    }
+                }
+            }
+            let targets: Vec<(usize, EntityType)> = match pair {
+                Some((a, b, _)) => vec![
+                    (a, ann.entities[a].kind),
+                    (b, ann.entities[b].kind),
+                ],
+                None => ann
+                    .mentions
+                    .iter()
+                    .filter(window)
+                    .filter(|m| m.kind == EntityType::Group)
+                    .max_by_key(|m| (m.sentence, m.tokens.start))
+                    .map(|m| (m.entity.unwrap_or(0), m.kind))
+                    .into_iter()
+                    .collect(),
+            };
+            for (e, kind) in targets {
+                added.push(Mention {
+                    sentence: si,
+                    tokens: ti..ti + 1,
+                    span: t.span.clone(),
+                    text: t.form.clone(),
+                    name: ann.entities[e].name.clone(),
+                    key: String::new(),
+                    kind,
+                    entity: Some(e),
+                    is_name: false,
+                });
+            }
+        }
+    }
+    for m in &added {
+        if let Some(e) = m.entity {
+            ann.entities[e].mentions += 1;
+        }
+    }
+    ann.mentions.extend(added);
 }
 
 /// "35 suspected Russian spies" → "Russian spies".

@@ -231,8 +231,10 @@ fn args_at(tree: &Tree, t: usize, out: &mut Vec<usize>, depth: usize) {
         return;
     }
     if let Some(m) = tree.ment[t] {
-        if !out.contains(&m) {
-            out.push(m);
+        for m in std::iter::once(m).chain(tree.also[t].iter().copied()) {
+            if !out.contains(&m) {
+                out.push(m);
+            }
         }
     } else {
         let mut found = false;

@@ -13,6 +13,9 @@ pub(super) struct Tree<'a> {
     /// The outermost resolved mention each token belongs to (index into
     /// `Annotated::mentions`).
     pub ment: Vec<Option<usize>>,
+    /// Further mentions of exactly the same words ("the two leaders" stands
+    /// for two people).
+    pub also: Vec<Vec<usize>>,
     pub mentions: &'a [Mention],
 }
 
@@ -45,8 +48,22 @@ impl<'a> Tree<'a> {
                 }
             }
         }
+        let mut also: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (mi, m) in ann.mentions.iter().enumerate() {
+            if m.sentence != si || m.entity.is_none() || m.tokens.end > n {
+                continue;
+            }
+            for t in m.tokens.clone() {
+                if let Some(o) = ment[t] {
+                    if o != mi && ann.mentions[o].tokens == m.tokens {
+                        also[t].push(mi);
+                    }
+                }
+            }
+        }
         Some(Tree {
             toks,
+            also,
             lower: toks.iter().map(|t| norm_token(&t.form)).collect(),
             kids,
             ment,
