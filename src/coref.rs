@@ -325,7 +325,19 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     .mentions
                     .iter()
                     .find(|m| m.sentence == si && m.tokens.contains(&k) && m.entity.is_some());
-                let Some(m) = m else { continue };
+                let Some(m) = m else {
+                    // A demonym that made no mention ("his Russian counterpart").
+                    if rel_of(k) == "amod" {
+                        let hit = g.longest_match(&[s.tokens[k].form.as_str()], 0);
+                        let country = hit.and_then(|(_, es)| es.first()).map(|e| &e.canonical);
+                        if let Some(c) = country {
+                            if let Some(e) = ann.entities.iter().position(|e| &e.name == c) {
+                                affs.push(e);
+                            }
+                        }
+                    }
+                    continue;
+                };
                 let e = m.entity.unwrap_or(0);
                 match (rel_of(k), m.kind) {
                     ("nmod:poss", EntityType::Person) => possessor = Some(e),

@@ -15,7 +15,7 @@ pub use modality::Cues;
 pub use parse::ParseExtractor;
 pub use pattern::{modality, PatternExtractor};
 
-use crate::document::{Annotated, LocalRelation};
+use crate::document::{Annotated, LocalRelation, Mention};
 use crate::ontology::{EntityType, Modality};
 
 /// A relation stage: reads an annotated document, returns its relations.
@@ -27,10 +27,16 @@ pub trait RelationExtractor: Send + Sync {
 /// The standing facts that titles and appositions state, found by the
 /// entity stage, as relations.
 /// Group memberships ("Russian diplomats" → Russia) only with `group_links`.
+/// Where the sentence is parsed, the name and its affiliation must be
+/// linked by the parse: "the election of Trump, the Kremlin spokesman said"
+/// is no apposition.
 fn standing_facts(ann: &Annotated, group_links: bool, out: &mut Vec<LocalRelation>) {
     for f in &ann.facts {
         let (s, o) = (&ann.mentions[f.subject], &ann.mentions[f.object]);
         if s.kind == EntityType::Group && !group_links {
+            continue;
+        }
+        if !linked(ann, s, o) {
             continue;
         }
         if let (Some(se), Some(oe)) = (s.entity, o.entity) {
@@ -46,6 +52,37 @@ fn standing_facts(ann: &Annotated, group_links: bool, out: &mut Vec<LocalRelatio
             );
         }
     }
+}
+
+/// Whether two mentions of one sentence are close in its parse: one's head
+/// word reaches the other's within three arcs (apposition, "of", modifier),
+/// or both are in one name unit. True when the sentence has no parse.
+fn linked(ann: &Annotated, a: &Mention, b: &Mention) -> bool {
+    if a.sentence != b.sentence || a.tokens.is_empty() || b.tokens.is_empty() {
+        return true;
+    }
+    let toks = &ann.sentences[a.sentence].tokens;
+    if toks.iter().any(|t| t.deprel.is_empty()) {
+        return true;
+    }
+    let head_of = |m: &Mention| {
+        m.tokens
+            .clone()
+            .find(|&i| toks[i].head.is_none_or(|h| !m.tokens.contains(&h)))
+            .unwrap_or(m.tokens.start)
+    };
+    let (ha, hb) = (head_of(a), head_of(b));
+    let reaches = |mut x: usize, y: usize| {
+        for _ in 0..3 {
+            match toks[x].head {
+                Some(h) if h == y => return true,
+                Some(h) => x = h,
+                None => return false,
+            }
+        }
+        false
+    };
+    reaches(ha, hb) || reaches(hb, ha)
 }
 
 /// Adds one relation unless it is reflexive.

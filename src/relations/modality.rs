@@ -42,6 +42,10 @@ impl Cues {
     pub const PLANNED_NOUN: [&'static str; 7] = [
         "planned", "upcoming", "future", "scheduled", "forthcoming", "proposed", "next",
     ];
+    /// Verbs whose subject is an event that happens (or not).
+    pub const HAPPEN: [&'static str; 9] = [
+        "take", "happen", "occur", "hold", "go", "start", "begin", "proceed", "resume",
+    ];
     /// Verbs of claiming: what they report is uncertain ("X claimed that Y hacked").
     pub const CLAIMS: [&'static str; 8] = [
         "claim", "allege", "suspect", "accuse", "charge", "fear", "believe", "suggest",
@@ -147,8 +151,10 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
             _ if x == t && !tree.verbal(x) => {
                 label_is(rel, "obj")
                     || label_is(rel, "obl")
-                    || label_is(rel, "nsubj")
                     || rel == "xcomp"
+                    // "the meeting will take place"; but "conversations have
+                    // not resulted in …" happened.
+                    || (label_is(rel, "nsubj") && is(&Cues::HAPPEN, tree.lemma(h)))
             }
             // "refrained from criticizing", "accused X of interfering".
             "advcl" | "acl" if is(&Cues::NEGATING, tree.lemma(h)) => true,

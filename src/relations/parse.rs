@@ -252,6 +252,17 @@ fn args_at(tree: &Tree, t: usize, out: &mut Vec<usize>, depth: usize) {
                     && tree.ment[k].is_some()
             });
             if let Some(m) = owner.and_then(|k| tree.ment[k]) {
+                // "the Putin government": the country he leads, when known.
+                let person = &tree.mentions[m];
+                let led = (person.kind == EntityType::Person)
+                    .then(|| {
+                        tree.leads
+                            .iter()
+                            .find(|(e, _)| Some(*e) == person.entity)
+                            .map(|&(_, c)| c)
+                    })
+                    .flatten();
+                let m = led.unwrap_or(m);
                 if !out.contains(&m) {
                     out.push(m);
                 }
@@ -454,10 +465,11 @@ fn object_inside(
     if let Some(p) = tree.kid(c, "nmod:poss") {
         args(tree, p, objs);
     }
-    if objs.len() == before && EVALUATIVE.contains(&rel) {
+    if objs.len() == before {
+        let evaluative = EVALUATIVE.contains(&rel);
         for k in tree.kids(c).iter().copied() {
             let r = tree.deprel(k);
-            let of = label_is(r, "nmod") && tree.case_of(k) == Some("of");
+            let of = evaluative && label_is(r, "nmod") && tree.case_of(k) == Some("of");
             if of || ((r == "amod" || r == "compound") && k < c) {
                 args(tree, k, objs);
             }
@@ -517,9 +529,7 @@ fn noun_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
                 && tree.ment[c].is_none()
                 && tree.case_of(c).is_some_and(prep_ok)
             {
-                if let Some(p) = tree.kid(c, "nmod:poss") {
-                    args(tree, p, &mut objs);
-                }
+                object_inside(tree, c, t, &|_| false, &mut objs);
             }
         }
     }

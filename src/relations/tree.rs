@@ -16,6 +16,9 @@ pub(super) struct Tree<'a> {
     /// Further mentions of exactly the same words ("the two leaders" stands
     /// for two people).
     pub also: Vec<Vec<usize>>,
+    /// For a person who leads a country in this article, a mention of it
+    /// ("the Putin government" acts for Russia).
+    pub leads: Vec<(usize, usize)>,
     pub mentions: &'a [Mention],
 }
 
@@ -61,9 +64,17 @@ impl<'a> Tree<'a> {
                 }
             }
         }
+        let leads = ann
+            .facts
+            .iter()
+            .filter(|f| f.relation == "leader_of")
+            .filter(|f| ann.mentions[f.object].kind == crate::ontology::EntityType::Gpe)
+            .filter_map(|f| Some((ann.mentions[f.subject].entity?, f.object)))
+            .collect();
         Some(Tree {
             toks,
             also,
+            leads,
             lower: toks.iter().map(|t| norm_token(&t.form)).collect(),
             kids,
             ment,
