@@ -270,6 +270,9 @@ fn resolve_descriptions(ann: &mut Annotated) {
     }
     let g = crate::gazetteer::Gazetteer::get();
     let mut added = Vec::new();
+    // (index in `added`, relation, token, entity, its mention if any, sentence, title)
+    type NewFact = (usize, &'static str, usize, usize, Option<usize>, usize, String);
+    let mut new_facts: Vec<NewFact> = Vec::new();
     for (si, s) in ann.sentences.iter().enumerate() {
         if s.tokens.iter().any(|t| t.deprel.is_empty()) {
             continue;
@@ -319,12 +322,15 @@ fn resolve_descriptions(ann: &mut Annotated) {
             }
             // Affiliations named in the description, and a possessor to exclude.
             let mut affs: Vec<usize> = Vec::new();
+            // Where each affiliation is named: (token, entity, existing mention).
+            let mut aff_at: Vec<(usize, usize, Option<usize>)> = Vec::new();
             let mut possessor: Option<usize> = None;
             for &k in &kids {
-                let m = ann
+                let found = ann
                     .mentions
                     .iter()
-                    .find(|m| m.sentence == si && m.tokens.contains(&k) && m.entity.is_some());
+                    .position(|m| m.sentence == si && m.tokens.contains(&k) && m.entity.is_some());
+                let m = found.map(|i| &ann.mentions[i]);
                 let Some(m) = m else {
                     // A demonym that made no mention ("his Russian counterpart").
                     if rel_of(k) == "amod" {
@@ -333,6 +339,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                         if let Some(c) = country {
                             if let Some(e) = ann.entities.iter().position(|e| &e.name == c) {
                                 affs.push(e);
+                                aff_at.push((k, e, None));
                             }
                         }
                     }
@@ -341,7 +348,10 @@ fn resolve_descriptions(ann: &mut Annotated) {
                 let e = m.entity.unwrap_or(0);
                 match (rel_of(k), m.kind) {
                     ("nmod:poss", EntityType::Person) => possessor = Some(e),
-                    (_, EntityType::Gpe | EntityType::Org) => affs.push(e),
+                    (_, EntityType::Gpe | EntityType::Org) => {
+                        affs.push(e);
+                        aff_at.push((k, e, found));
+                    }
                     _ => {}
                 }
             }
@@ -359,17 +369,36 @@ fn resolve_descriptions(ann: &mut Annotated) {
                         p.heads.iter().any(|h| h == word)
                     }
                 })
+                // A named affiliation rules out people tied to something else.
                 .filter(|p| {
-                    affs.is_empty() || p.affiliations.iter().any(|(a, _)| affs.contains(a))
+                    affs.is_empty()
+                        || p.affiliations.is_empty()
+                        || p.affiliations.iter().any(|(a, _)| affs.contains(a))
                 })
                 .collect();
-            // The most recently mentioned first.
-            cands.sort_by_key(|p| std::cmp::Reverse(p.last));
+            // Those tied to the affiliation first, then the most recently mentioned.
+            cands.sort_by_key(|p| {
+                let tied = p.affiliations.iter().any(|(a, _)| affs.contains(a));
+                (std::cmp::Reverse(tied), std::cmp::Reverse(p.last))
+            });
             let take = if plural { 2 } else { 1 };
             if cands.len() < take || (counterpart && affs.is_empty()) {
                 continue;
             }
+            let relation = if word == "leader" {
+                Some("leader_of")
+            } else {
+                g.title(word)
+                    .or_else(|| g.title_before(&lower[..ti + 1], ti + 1).map(|(_, t)| t))
+                    .map(|t| t.relation)
+            };
             for p in cands.into_iter().take(take) {
+                // "the British prime minister" states what the person is.
+                if let (Some(rel), false, false) = (relation, counterpart, plural) {
+                    for &(k, e, existing) in &aff_at {
+                        new_facts.push((added.len(), rel, k, e, existing, si, word.to_string()));
+                    }
+                }
                 added.push(Mention {
                     sentence: si,
                     tokens: ti..ti + 1,
@@ -389,7 +418,34 @@ fn resolve_descriptions(ann: &mut Annotated) {
             ann.entities[e].mentions += 1;
         }
     }
+    let base = ann.mentions.len();
     ann.mentions.extend(added);
+    for (subject, relation, k, e, existing, si, title) in new_facts {
+        let object = match existing {
+            Some(o) => o,
+            None => {
+                let t = &ann.sentences[si].tokens[k];
+                ann.mentions.push(Mention {
+                    sentence: si,
+                    tokens: k..k + 1,
+                    span: t.span.clone(),
+                    text: t.form.clone(),
+                    name: ann.entities[e].name.clone(),
+                    key: String::new(),
+                    kind: ann.entities[e].kind,
+                    entity: Some(e),
+                    is_name: false,
+                });
+                ann.mentions.len() - 1
+            }
+        };
+        ann.facts.push(crate::document::StandingFact {
+            subject: base + subject,
+            relation,
+            object,
+            trigger: title,
+        });
+    }
 }
 
 /// "they", "them", "their" after a pair of people or countries named
