@@ -6,6 +6,7 @@
 
 pub mod clean;
 pub mod coref;
+pub mod dates;
 pub mod document;
 pub mod entities;
 pub mod export;

@@ -175,3 +175,12 @@ pub const SYMMETRIC: [&str; 4] = ["met", "spoke_with", "negotiated_with", "coope
 pub fn is_symmetric(relation: &str) -> bool {
     SYMMETRIC.contains(&relation)
 }
+
+/// The standing facts: relations that hold rather than happen, so they carry
+/// no event date.
+pub const STANDING: [&str; 4] = ["leader_of", "member_of", "located_in", "owned_by"];
+
+/// Whether `relation` is a standing fact.
+pub fn is_standing(relation: &str) -> bool {
+    STANDING.contains(&relation)
+}

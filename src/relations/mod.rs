@@ -85,6 +85,29 @@ fn linked(ann: &Annotated, a: &Mention, b: &Mention) -> bool {
     reaches(ha, hb) || reaches(hb, ha)
 }
 
+/// Sets each event's date from its sentence, relative to the article date.
+fn date_events(ann: &Annotated, out: &mut [LocalRelation]) {
+    let anchor = ann.doc.date.as_deref().and_then(crate::dates::parse_date);
+    let mut lower: Option<(usize, Vec<String>)> = None;
+    for r in out.iter_mut() {
+        if crate::ontology::is_standing(&r.relation) {
+            continue;
+        }
+        if lower.as_ref().is_none_or(|(s, _)| *s != r.sentence) {
+            let words = ann.sentences[r.sentence]
+                .tokens
+                .iter()
+                .map(|t| crate::gazetteer::norm_token(&t.form))
+                .collect();
+            lower = Some((r.sentence, words));
+        }
+        if let Some((_, words)) = &lower {
+            r.event_date =
+                crate::dates::event_date(words, anchor, r.modality == Modality::Planned);
+        }
+    }
+}
+
 /// Adds one relation unless it is reflexive.
 #[allow(clippy::too_many_arguments)]
 fn push(

@@ -131,6 +131,7 @@ impl RelationExtractor for ParseExtractor {
                 None => self.fallback.sentence(ann, si, &mut out),
             }
         }
+        super::date_events(ann, &mut out);
         out
     }
 }
