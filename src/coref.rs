@@ -83,7 +83,9 @@ pub fn resolve(ann: &mut Annotated) {
             continue;
         }
         let mut target = by_key.get(&(m.kind, key.clone())).copied();
+        let mut why = "same name";
         if target.is_none() && m.kind == EntityType::Org && !key.contains(' ') {
+            why = "one word of the organization's full name";
             // "the Ministry" after "the Ministry of Foreign Affairs".
             let longer: Vec<usize> = by_key
                 .iter()
@@ -97,6 +99,7 @@ pub fn resolve(ann: &mut Annotated) {
             }
         }
         if target.is_none() && m.kind == EntityType::Person {
+            why = "surname, initials or part of the full name";
             let toks: Vec<String> = key.split(' ').map(String::from).collect();
             // A surname or partial name: the full names that contain it.
             let cands: Vec<usize> = persons
@@ -125,9 +128,10 @@ pub fn resolve(ann: &mut Annotated) {
                 }
             }
         }
-        let e = match target {
-            Some(e) => e,
-            None => {
+        let (e, why) = match target {
+            Some(e) => (e, why),
+            None => (
+                {
                 let e = entities.len();
                 entities.push(LocalEntity {
                     name: m.name.clone(),
@@ -141,10 +145,15 @@ pub fn resolve(ann: &mut Annotated) {
                     persons.push((key.split(' ').map(String::from).collect(), e));
                 }
                 e
-            }
+                },
+                "first mention",
+            ),
         };
         by_key.entry((m.kind, key)).or_insert(e);
         ann.mentions[i].entity = Some(e);
+        if ann.mentions[i].why.is_empty() {
+            ann.mentions[i].why = why;
+        }
     }
     // Canonical names: the fullest name; aliases: every surface form.
     for m in &ann.mentions {
@@ -409,6 +418,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     kind: EntityType::Person,
                     entity: Some(p.entity),
                     is_name: false,
+                    why: "pronoun: the nearest earlier name of a fitting type",
                 });
             }
         }
@@ -435,6 +445,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     kind: ann.entities[e].kind,
                     entity: Some(e),
                     is_name: false,
+                    why: "description: the titled person it describes",
                 });
                 ann.mentions.len() - 1
             }
@@ -515,6 +526,7 @@ fn resolve_plural_pronouns(ann: &mut Annotated) {
                     kind,
                     entity: Some(e),
                     is_name: false,
+                    why: "description's affiliation",
                 });
             }
         }
@@ -587,6 +599,7 @@ fn resolve_pronouns(ann: &mut Annotated) {
                     kind: a.kind,
                     entity: a.entity,
                     is_name: false,
+                    why: "plural pronoun: the pair or group named just before",
                 });
             }
         }

@@ -91,6 +91,9 @@ pub struct Mention {
     pub entity: Option<usize>,
     /// Pronouns and descriptions resolve to an antecedent but are not names.
     pub is_name: bool,
+    /// Why coreference joined this mention to its entity (for
+    /// `--explain-merges`).
+    pub why: &'static str,
 }
 
 /// An entity within one document: a cluster of mentions.

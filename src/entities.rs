@@ -333,6 +333,7 @@ impl Ctx<'_> {
             kind,
             entity: None,
             is_name: true,
+            why: "",
         }
     }
 }

@@ -37,6 +37,23 @@ pub struct DocEntity {
     pub aliases: Vec<String>,
     /// Mention count.
     pub mentions: usize,
+    /// How its mentions were joined in the document: (surface, sentence, reason).
+    pub joins: Vec<(String, usize, &'static str)>,
+}
+
+/// One merge decision, for `build --explain-merges`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MergeNote {
+    /// The node the mention or entity ended in.
+    pub node: String,
+    /// The document (empty for decisions across documents).
+    pub document: String,
+    /// What was joined: a mention's words, or a per-document entity name.
+    pub what: String,
+    /// Sentence number in the document (1-based; 0 across documents).
+    pub sentence: usize,
+    /// Why.
+    pub reason: String,
 }
 
 /// A relation as seen in one document.
@@ -80,12 +97,30 @@ pub fn doc_graph(ann: &Annotated) -> DocGraph {
     let entities = ann
         .entities
         .iter()
-        .map(|e| DocEntity {
+        .enumerate()
+        .map(|(i, e)| DocEntity {
             kind: e.kind,
             key: e.key.clone(),
             name: e.name.clone(),
             aliases: e.aliases.clone(),
             mentions: e.mentions,
+            joins: ann
+                .mentions
+                .iter()
+                .filter(|m| m.entity == Some(i))
+                .map(|m| {
+                    let why = if m.is_name
+                        && m.why != "first mention"
+                        && match_key(&m.text) != match_key(&m.name)
+                        && m.kind != EntityType::Person
+                    {
+                        "gazetteer: a spelling, demonym, capital or seat of government of the name"
+                    } else {
+                        m.why
+                    };
+                    (m.text.clone(), m.sentence + 1, why)
+                })
+                .collect(),
         })
         .collect();
     let relations = ann
@@ -155,12 +190,22 @@ pub struct Merger {
     index: HashMap<(EntityType, String), usize>,
     edges: BTreeMap<(usize, String, usize, Modality), EdgeAcc>,
     documents: Vec<DocumentInfo>,
+    /// Merge decisions by global entity, kept only when asked for.
+    notes: Option<Vec<(usize, MergeNote)>>,
 }
 
 impl Merger {
     /// An empty merger.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty merger that records why it joins what it joins.
+    pub fn explaining() -> Self {
+        Merger {
+            notes: Some(Vec::new()),
+            ..Self::default()
+        }
     }
 
     /// Adds one document's entities and relations.
@@ -183,6 +228,38 @@ impl Merger {
                         key,
                         ..Default::default()
                     });
+                }
+                if let Some(notes) = &mut self.notes {
+                    for (what, sentence, why) in &e.joins {
+                        notes.push((
+                            gi,
+                            MergeNote {
+                                node: String::new(),
+                                document: doc.clone(),
+                                what: what.clone(),
+                                sentence: *sentence,
+                                reason: why.to_string(),
+                            },
+                        ));
+                    }
+                    if gi != next {
+                        let g = &self.entities[gi];
+                        let same = g.names.contains_key(&e.name);
+                        notes.push((
+                            gi,
+                            MergeNote {
+                                node: String::new(),
+                                document: doc.clone(),
+                                what: e.name.clone(),
+                                sentence: 0,
+                                reason: if same {
+                                    "same name as in an earlier document".into()
+                                } else {
+                                    format!("same spelling-insensitive key '{}' as in an earlier document", g.key)
+                                },
+                            },
+                        ));
+                    }
                 }
                 let g = &mut self.entities[gi];
                 *g.names.entry(e.name).or_default() += e.mentions.max(1);
@@ -217,9 +294,10 @@ impl Merger {
 
     /// Joins entities across documents: bare surnames into the one full name
     /// that ends with them, and one name typed two ways into its commonest type.
-    fn resolve(&self) -> Vec<usize> {
+    fn resolve(&self) -> (Vec<usize>, Vec<(usize, String)>) {
         let n = self.entities.len();
         let mut parent: Vec<usize> = (0..n).collect();
+        let mut why: Vec<(usize, String)> = Vec::new();
         // Same key, different types (not groups): the type with most mentions wins.
         let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, e) in self.entities.iter().enumerate() {
@@ -234,6 +312,16 @@ impl Merger {
                 .unwrap_or(&group[0]);
             for &i in group {
                 parent[i] = best;
+                if i != best {
+                    why.push((
+                        i,
+                        format!(
+                            "the same name typed {} and {}: the type with more mentions wins",
+                            self.entities[i].kind.as_str(),
+                            self.entities[best].kind.as_str()
+                        ),
+                    ));
+                }
             }
         }
         // Surnames: a one-word person joins the only multi-word person it ends (or starts).
@@ -276,17 +364,53 @@ impl Merger {
                 .collect();
             ranked.sort_by(|a, b| b.cmp(a));
             match ranked.as_slice() {
-                [(_, only)] => parent[i] = *only,
-                [(top, best), (second, _), ..] if *top >= 5 * (*second).max(1) => parent[i] = *best,
+                [(_, only)] => {
+                    parent[i] = *only;
+                    why.push((i, "surname or initials of the only full name that fits".into()));
+                }
+                [(top, best), (second, _), ..] if *top >= 5 * (*second).max(1) => {
+                    parent[i] = *best;
+                    why.push((
+                        i,
+                        "surname or initials of the full name that has at least 5 times the mentions of any other that fits".into(),
+                    ));
+                }
                 _ => {}
             }
         }
-        parent
+        (parent, why)
     }
 
     /// The merged, sorted graph.
     pub fn finish(self) -> KnowledgeGraph {
-        let parent = self.resolve();
+        self.finish_explained().0
+    }
+
+    /// The merged graph and, for a merger made by [`Merger::explaining`],
+    /// its merge decisions sorted by node.
+    pub fn finish_explained(mut self) -> (KnowledgeGraph, Vec<MergeNote>) {
+        let (parent, why) = self.resolve();
+        let mut notes = self.notes.take();
+        if let Some(notes) = &mut notes {
+            for (i, reason) in why {
+                let name = self.entities[i]
+                    .names
+                    .iter()
+                    .max_by_key(|(_, c)| **c)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default();
+                notes.push((
+                    i,
+                    MergeNote {
+                        node: String::new(),
+                        document: String::new(),
+                        what: name,
+                        sentence: 0,
+                        reason,
+                    },
+                ));
+            }
+        }
         // Fold entities into their representatives.
         let mut folded: BTreeMap<usize, GlobalEntity> = BTreeMap::new();
         for (i, e) in self.entities.into_iter().enumerate() {
@@ -368,8 +492,36 @@ impl Merger {
         docs.sort();
         docs.dedup_by(|a, b| a.id == b.id);
         graph.meta.documents = docs;
-        graph
+        let mut notes: Vec<MergeNote> = notes
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(i, mut n)| {
+                n.node = ids.get(&parent[i])?.clone();
+                Some(n)
+            })
+            .collect();
+        notes.sort();
+        notes.dedup();
+        (graph, notes)
     }
+}
+
+/// Writes merge decisions as TSV (node, document, sentence, what, reason).
+pub fn write_notes(notes: &[MergeNote], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    writeln!(out, "node\tdocument\tsentence\tjoined\treason")?;
+    for n in notes {
+        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}",
+            n.node,
+            clean(&n.document),
+            n.sentence,
+            clean(&n.what),
+            n.reason
+        )?;
+    }
+    Ok(())
 }
 
 /// The canonical label: for people the fullest name; otherwise the commonest.

@@ -53,6 +53,10 @@ pub struct BuildArgs {
     /// ("Russian diplomats" member_of Russia).
     #[arg(long)]
     pub group_links: bool,
+    /// Write why mentions and entities were joined into each node (TSV: node,
+    /// document, sentence, joined words, reason).
+    #[arg(long, value_name = "FILE")]
+    pub explain_merges: Option<PathBuf>,
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -70,6 +74,8 @@ pub struct RelationOptions {
 /// The stages, configured once and shared by all threads.
 pub struct Pipeline {
     extractor: Box<dyn RelationExtractor>,
+    /// Record merge decisions (see [`Pipeline::build_explained`]).
+    pub explain: bool,
 }
 
 impl Pipeline {
@@ -85,6 +91,7 @@ impl Pipeline {
         ex.group_links = options.group_links;
         Pipeline {
             extractor: Box::new(ex),
+            explain: false,
         }
     }
 
@@ -107,12 +114,28 @@ impl Pipeline {
     /// Builds the graph from a stream of documents; warnings go to `warn`.
     pub fn build(
         &self,
-        mut docs: impl Iterator<Item = Result<Document, crate::read::ReadWarning>>,
+        docs: impl Iterator<Item = Result<Document, crate::read::ReadWarning>>,
         progress: &ProgressBar,
         warn: &mut dyn FnMut(&str),
     ) -> (KnowledgeGraph, usize) {
+        let (graph, _, built) = self.build_explained(docs, progress, warn);
+        (graph, built)
+    }
+
+    /// Like [`Pipeline::build`], also returning the merge decisions when
+    /// `explain` is set.
+    pub fn build_explained(
+        &self,
+        mut docs: impl Iterator<Item = Result<Document, crate::read::ReadWarning>>,
+        progress: &ProgressBar,
+        warn: &mut dyn FnMut(&str),
+    ) -> (KnowledgeGraph, Vec<crate::merge::MergeNote>, usize) {
         const BATCH: usize = 256;
-        let mut merger = Merger::new();
+        let mut merger = if self.explain {
+            Merger::explaining()
+        } else {
+            Merger::new()
+        };
         let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
         let mut built = 0usize;
         loop {
@@ -138,7 +161,8 @@ impl Pipeline {
                 break;
             }
         }
-        (merger.finish(), built)
+        let (graph, notes) = merger.finish_explained();
+        (graph, notes, built)
     }
 }
 
@@ -196,15 +220,17 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
     } else {
         ProgressBar::hidden()
     };
-    let pipeline = Pipeline::with_options(
+    let mut pipeline = Pipeline::with_options(
         lexicon,
         RelationOptions {
             open_relations: args.open_relations,
             group_links: args.group_links,
         },
     );
+    pipeline.explain = args.explain_merges.is_some();
     let mut warn = |w: &str| progress.suspend(|| eprintln!("newsgraph: warning: {w}"));
-    let (graph, built) = pipeline.build(DocumentStream::new(inputs), &progress, &mut warn);
+    let (graph, notes, built) =
+        pipeline.build_explained(DocumentStream::new(inputs), &progress, &mut warn);
     progress.finish_and_clear();
     if built == 0 {
         eprintln!(
@@ -212,6 +238,10 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
             args.inputs.join(" ")
         );
         return Ok(ExitCode::from(2));
+    }
+    if let Some(path) = &args.explain_merges {
+        export::write_atomic(path, |w| crate::merge::write_notes(&notes, w).map_err(Into::into))
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     match (&args.output, args.format) {
         (None, None) => {
