@@ -50,6 +50,8 @@ for cid, cat, text, exp in cases:
     pert[cat] += 1
     if have == exp:
         ok += 1; per[cat] += 1
+    elif "--failing" in sys.argv:
+        print(cid)
     elif "--show" in sys.argv:
         print(f"{cid}: {text}")
         for x in sorted(exp - have): print("   MISS", "|".join(x))
