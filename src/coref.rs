@@ -132,19 +132,19 @@ pub fn resolve(ann: &mut Annotated) {
             Some(e) => (e, why),
             None => (
                 {
-                let e = entities.len();
-                entities.push(LocalEntity {
-                    name: m.name.clone(),
-                    key: key.clone(),
-                    kind: m.kind,
-                    aliases: Vec::new(),
-                    mentions: 0,
-                });
-                by_key.insert((m.kind, key.clone()), e);
-                if m.kind == EntityType::Person {
-                    persons.push((key.split(' ').map(String::from).collect(), e));
-                }
-                e
+                    let e = entities.len();
+                    entities.push(LocalEntity {
+                        name: m.name.clone(),
+                        key: key.clone(),
+                        kind: m.kind,
+                        aliases: Vec::new(),
+                        mentions: 0,
+                    });
+                    by_key.insert((m.kind, key.clone()), e);
+                    if m.kind == EntityType::Person {
+                        persons.push((key.split(' ').map(String::from).collect(), e));
+                    }
+                    e
                 },
                 "first mention",
             ),
@@ -280,7 +280,15 @@ fn resolve_descriptions(ann: &mut Annotated) {
     let g = crate::gazetteer::Gazetteer::get();
     let mut added = Vec::new();
     // (index in `added`, relation, token, entity, its mention if any, sentence, title)
-    type NewFact = (usize, &'static str, usize, usize, Option<usize>, usize, String);
+    type NewFact = (
+        usize,
+        &'static str,
+        usize,
+        usize,
+        Option<usize>,
+        usize,
+        String,
+    );
     let mut new_facts: Vec<NewFact> = Vec::new();
     for (si, s) in ann.sentences.iter().enumerate() {
         if s.tokens.iter().any(|t| t.deprel.is_empty()) {
@@ -311,10 +319,16 @@ fn resolve_descriptions(ann: &mut Annotated) {
                 .collect();
             let rel_of = |k: usize| s.tokens[k].deprel;
             // Indefinite ("a spokesman for X") is a fact, not a reference.
-            if kids.iter().any(|&k| matches!(lower[k].as_str(), "a" | "an")) {
+            if kids
+                .iter()
+                .any(|&k| matches!(lower[k].as_str(), "a" | "an"))
+            {
                 continue;
             }
-            if kids.iter().any(|&k| rel_of(k) == "appos" || rel_of(k) == "flat") {
+            if kids
+                .iter()
+                .any(|&k| rel_of(k) == "appos" || rel_of(k) == "flat")
+            {
                 continue;
             }
             // A name right after the title is that person, not a reference.
@@ -501,10 +515,7 @@ fn resolve_plural_pronouns(ann: &mut Annotated) {
                 }
             }
             let targets: Vec<(usize, EntityType)> = match pair {
-                Some((a, b, _)) => vec![
-                    (a, ann.entities[a].kind),
-                    (b, ann.entities[b].kind),
-                ],
+                Some((a, b, _)) => vec![(a, ann.entities[a].kind), (b, ann.entities[b].kind)],
                 None => ann
                     .mentions
                     .iter()

@@ -46,7 +46,10 @@ const WEEKDAYS: [(&str, Weekday); 7] = [
 /// `July 31, 2017` / `31 July 2017`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if let Some(d) = s.get(..10).and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok()) {
+    if let Some(d) = s
+        .get(..10)
+        .and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok())
+    {
         return Some(d);
     }
     for fmt in ["%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y"] {
@@ -201,7 +204,8 @@ pub fn event_date(words: &[String], anchor: Option<NaiveDate>, future: bool) -> 
             match w(i + 1) {
                 "year" => return Some(format!("{:04}", a.year() + sign)),
                 "month" => {
-                    let d = a.with_day(1)? + Duration::days(sign as i64 * 15 + if sign < 0 { -1 } else { 31 });
+                    let d = a.with_day(1)?
+                        + Duration::days(sign as i64 * 15 + if sign < 0 { -1 } else { 31 });
                     return Some(format!("{:04}-{:02}", d.year(), d.month()));
                 }
                 _ => {}
@@ -223,25 +227,58 @@ mod tests {
     #[test]
     fn days_months_and_years_relative_to_the_article() {
         let a = "2017-08-02";
-        assert_eq!(ev("on July 31 Putin announced", a, false).as_deref(), Some("2017-07-31"));
-        assert_eq!(ev("expelled them last December", a, false).as_deref(), Some("2016-12"));
-        assert_eq!(ev("will meet in September", a, true).as_deref(), Some("2017-09"));
+        assert_eq!(
+            ev("on July 31 Putin announced", a, false).as_deref(),
+            Some("2017-07-31")
+        );
+        assert_eq!(
+            ev("expelled them last December", a, false).as_deref(),
+            Some("2016-12")
+        );
+        assert_eq!(
+            ev("will meet in September", a, true).as_deref(),
+            Some("2017-09")
+        );
         assert_eq!(ev("met in March", a, false).as_deref(), Some("2017-03"));
-        assert_eq!(ev("will meet in March", a, true).as_deref(), Some("2018-03"));
-        assert_eq!(ev("said on Friday", a, false).as_deref(), Some("2017-07-28"));
-        assert_eq!(ev("will visit on Friday", a, true).as_deref(), Some("2017-08-04"));
-        assert_eq!(ev("arrested yesterday", a, false).as_deref(), Some("2017-08-01"));
-        assert_eq!(ev("annexed Crimea in 2014", a, false).as_deref(), Some("2014"));
-        assert_eq!(ev("on Oct. 2 , 2018 he vanished", a, false).as_deref(), Some("2018-10-02"));
+        assert_eq!(
+            ev("will meet in March", a, true).as_deref(),
+            Some("2018-03")
+        );
+        assert_eq!(
+            ev("said on Friday", a, false).as_deref(),
+            Some("2017-07-28")
+        );
+        assert_eq!(
+            ev("will visit on Friday", a, true).as_deref(),
+            Some("2017-08-04")
+        );
+        assert_eq!(
+            ev("arrested yesterday", a, false).as_deref(),
+            Some("2017-08-01")
+        );
+        assert_eq!(
+            ev("annexed Crimea in 2014", a, false).as_deref(),
+            Some("2014")
+        );
+        assert_eq!(
+            ev("on Oct. 2 , 2018 he vanished", a, false).as_deref(),
+            Some("2018-10-02")
+        );
         assert_eq!(ev("he may meet her", a, false), None);
         assert_eq!(ev("met in May", a, false).as_deref(), Some("2017-05"));
     }
 
     #[test]
     fn without_an_article_date_only_full_dates() {
-        assert_eq!(ev("on July 31 , 2017 he left", "", false).as_deref(), Some("2017-07-31"));
+        assert_eq!(
+            ev("on July 31 , 2017 he left", "", false).as_deref(),
+            Some("2017-07-31")
+        );
         assert_eq!(ev("on July 31 he left", "", false), None);
         assert_eq!(ev("in 2014 it annexed", "", false).as_deref(), Some("2014"));
-        assert_eq!(parse_date("July 31, 2017"), NaiveDate::from_ymd_opt(2017, 7, 31));
+        assert_eq!(
+            parse_date("July 31, 2017"),
+            NaiveDate::from_ymd_opt(2017, 7, 31)
+        );
     }
 }

@@ -230,7 +230,12 @@ impl Lexicon {
 
     /// Calls `f` with every trigger starting at token `i` and its number of
     /// tokens, in file order.
-    pub fn each_match<'a>(&'a self, lower: &[String], i: usize, mut f: impl FnMut(&'a Trigger, usize)) {
+    pub fn each_match<'a>(
+        &'a self,
+        lower: &[String],
+        i: usize,
+        mut f: impl FnMut(&'a Trigger, usize),
+    ) {
         let Some(cands) = self.by_first.get(&lower[i]) else {
             return;
         };

@@ -100,7 +100,9 @@ fn main() -> ExitCode {
             ner_cli::run_evaluate(a).map(|()| ExitCode::SUCCESS)
         }
         Command::Tag(TagCmd::Ner(a)) => ner_cli::run_tag(a).map(|()| ExitCode::SUCCESS),
-        Command::Tag(TagCmd::Parse) => newsgraph::tag::run_parse_stdin().map(|()| ExitCode::SUCCESS),
+        Command::Tag(TagCmd::Parse) => {
+            newsgraph::tag::run_parse_stdin().map(|()| ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

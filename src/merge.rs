@@ -366,7 +366,10 @@ impl Merger {
             match ranked.as_slice() {
                 [(_, only)] => {
                     parent[i] = *only;
-                    why.push((i, "surname or initials of the only full name that fits".into()));
+                    why.push((
+                        i,
+                        "surname or initials of the only full name that fits".into(),
+                    ));
                 }
                 [(top, best), (second, _), ..] if *top >= 5 * (*second).max(1) => {
                     parent[i] = *best;

@@ -240,8 +240,10 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     if let Some(path) = &args.explain_merges {
-        export::write_atomic(path, |w| crate::merge::write_notes(&notes, w).map_err(Into::into))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        export::write_atomic(path, |w| {
+            crate::merge::write_notes(&notes, w).map_err(Into::into)
+        })
+        .with_context(|| format!("cannot write {}", path.display()))?;
     }
     match (&args.output, args.format) {
         (None, None) => {

@@ -3,8 +3,8 @@
 
 use crate::document::{Annotated, Sentence};
 use crate::gazetteer::{norm_token, Gazetteer};
-use crate::ontology::EntityType;
 use crate::nlp::{Parser, Tagger};
+use crate::ontology::EntityType;
 
 /// Sentences longer than this are tagged but not parsed: they are almost
 /// always tables or run-on boilerplate whose arcs are not worth reading.
@@ -53,7 +53,12 @@ pub fn parse(ann: &mut Annotated) {
             // name are one noun phrase headed by the surname.
             let low = &mut lower[m.sentence];
             if low.is_empty() {
-                low.extend(ann.sentences[m.sentence].tokens.iter().map(|t| norm_token(&t.form)));
+                low.extend(
+                    ann.sentences[m.sentence]
+                        .tokens
+                        .iter()
+                        .map(|t| norm_token(&t.form)),
+                );
             }
             if let Some((ts, _)) = gaz.title_before(low, start) {
                 start = ts;

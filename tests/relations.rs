@@ -142,7 +142,11 @@ fn hand_written_cases_give_exactly_their_edges() {
         "now passing, remove from relations_known_failures.txt: {fixed:?}"
     );
     // The fixture is meant to be mostly passing; guard against an emptied test.
-    assert!(cases.len() - known.len() >= 150, "{} passing", cases.len() - known.len());
+    assert!(
+        cases.len() - known.len() >= 150,
+        "{} passing",
+        cases.len() - known.len()
+    );
 }
 
 #[test]
@@ -151,9 +155,18 @@ fn spellings_merge_across_articles_and_different_people_do_not() {
     let g = build(
         &pipeline,
         vec![
-            doc("a", "Russian Foreign Minister Sergei Lavrov met Kim Jong-un in Pyongyang."),
-            doc("b", "Sergey Lavrov praised North Korean official Kim Yo Jong on Monday."),
-            doc("c", "Kim Jong Un criticized Seoul. Protesters gathered in Washington."),
+            doc(
+                "a",
+                "Russian Foreign Minister Sergei Lavrov met Kim Jong-un in Pyongyang.",
+            ),
+            doc(
+                "b",
+                "Sergey Lavrov praised North Korean official Kim Yo Jong on Monday.",
+            ),
+            doc(
+                "c",
+                "Kim Jong Un criticized Seoul. Protesters gathered in Washington.",
+            ),
         ],
     );
     let ids: BTreeSet<&str> = g.nodes().iter().map(|n| n.id.as_str()).collect();

@@ -102,8 +102,7 @@ fn date_events(ann: &Annotated, out: &mut [LocalRelation]) {
             lower = Some((r.sentence, words));
         }
         if let Some((_, words)) = &lower {
-            r.event_date =
-                crate::dates::event_date(words, anchor, r.modality == Modality::Planned);
+            r.event_date = crate::dates::event_date(words, anchor, r.modality == Modality::Planned);
         }
     }
 }

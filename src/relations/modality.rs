@@ -26,21 +26,51 @@ impl Cues {
     ];
     /// Auxiliaries and governors of plans.
     pub const PLANNED: [&'static str; 17] = [
-        "will", "shall", "'ll", "wo", "plan", "intend", "schedule", "set", "prepare", "aim",
-        "vow", "pledge", "promise", "agree", "arrange", "due", "upcoming",
+        "will", "shall", "'ll", "wo", "plan", "intend", "schedule", "set", "prepare", "aim", "vow",
+        "pledge", "promise", "agree", "arrange", "due", "upcoming",
     ];
     /// Auxiliaries and governors of possibility, expectation and claims.
     pub const UNCERTAIN: [&'static str; 28] = [
-        "may", "might", "could", "would", "should", "must", "likely", "unlikely", "possible",
-        "possibly", "perhaps", "probably", "expect", "hope", "want", "seek", "try", "threaten",
-        "consider", "allege", "alleged", "allegedly", "claim", "suspect", "suspected",
-        "potential", "purported", "reportedly",
+        "may",
+        "might",
+        "could",
+        "would",
+        "should",
+        "must",
+        "likely",
+        "unlikely",
+        "possible",
+        "possibly",
+        "perhaps",
+        "probably",
+        "expect",
+        "hope",
+        "want",
+        "seek",
+        "try",
+        "threaten",
+        "consider",
+        "allege",
+        "alleged",
+        "allegedly",
+        "claim",
+        "suspect",
+        "suspected",
+        "potential",
+        "purported",
+        "reportedly",
     ];
     /// Subordinators that make a clause conditional or open.
     pub const CONDITIONAL: [&'static str; 3] = ["if", "unless", "whether"];
     /// Adjectives on an event noun that make it planned.
     pub const PLANNED_NOUN: [&'static str; 7] = [
-        "planned", "upcoming", "future", "scheduled", "forthcoming", "proposed", "next",
+        "planned",
+        "upcoming",
+        "future",
+        "scheduled",
+        "forthcoming",
+        "proposed",
+        "next",
     ];
     /// Verbs whose subject is an event that happens (or not).
     pub const HAPPEN: [&'static str; 9] = [

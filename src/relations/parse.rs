@@ -37,18 +37,65 @@ pub struct ParseExtractor {
 /// Verbs that take an event noun as object and make its subject the actor:
 /// "announced the expulsion of", "imposed sanctions on", "held talks with".
 const LIGHT: [&str; 42] = [
-    "announce", "order", "impose", "hold", "have", "make", "give", "conduct", "carry", "launch",
-    "issue", "begin", "start", "continue", "stage", "approve", "authorize", "decree", "slap",
-    "level", "lodge", "file", "threaten", "plan", "seek", "pursue", "expand", "extend", "tighten",
-    "introduce", "enact", "step", "deliver", "offer", "sign", "reach", "conclude", "strike",
-    "join", "seal", "reaffirm", "renew",
+    "announce",
+    "order",
+    "impose",
+    "hold",
+    "have",
+    "make",
+    "give",
+    "conduct",
+    "carry",
+    "launch",
+    "issue",
+    "begin",
+    "start",
+    "continue",
+    "stage",
+    "approve",
+    "authorize",
+    "decree",
+    "slap",
+    "level",
+    "lodge",
+    "file",
+    "threaten",
+    "plan",
+    "seek",
+    "pursue",
+    "expand",
+    "extend",
+    "tighten",
+    "introduce",
+    "enact",
+    "step",
+    "deliver",
+    "offer",
+    "sign",
+    "reach",
+    "conclude",
+    "strike",
+    "join",
+    "seal",
+    "reaffirm",
+    "renew",
 ];
 
 /// Verbs whose object is the actor of the gerund after them: "accused
 /// Somalia of interfering", "praised Chile for hosting".
 const OBJECT_OF_GERUND: [&str; 12] = [
-    "accuse", "charge", "blame", "criticize", "condemn", "praise", "thank", "suspect",
-    "congratulate", "punish", "sanction", "commend",
+    "accuse",
+    "charge",
+    "blame",
+    "criticize",
+    "condemn",
+    "praise",
+    "thank",
+    "suspect",
+    "congratulate",
+    "punish",
+    "sanction",
+    "commend",
 ];
 
 /// Relations whose object is a person or group acted on directly: "expelled
@@ -61,8 +108,18 @@ const LOCATE: [&str; 5] = ["locate", "base", "headquarter", "situate", "station"
 /// Verbs whose object is the subject of their infinitive ("urged Russia to
 /// release", "invited Abe to visit").
 const OBJECT_CONTROL: [&str; 12] = [
-    "urge", "ask", "tell", "call", "press", "pressure", "persuade", "encourage", "allow",
-    "invite", "push", "convince",
+    "urge",
+    "ask",
+    "tell",
+    "call",
+    "press",
+    "pressure",
+    "persuade",
+    "encourage",
+    "allow",
+    "invite",
+    "push",
+    "convince",
 ];
 
 /// Causative verbs: the one who orders is the actor of the ordered event
@@ -331,7 +388,9 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
             }
             subjects(tree, h, depth + 1, out);
         }
-        "advcl" | "acl" if OBJECT_OF_GERUND.contains(&tree.lemma(h)) && tree.kid(h, "obj").is_some() => {
+        "advcl" | "acl"
+            if OBJECT_OF_GERUND.contains(&tree.lemma(h)) && tree.kid(h, "obj").is_some() =>
+        {
             if let Some(o) = tree.kid(h, "obj") {
                 args(tree, o, out);
             }
@@ -395,10 +454,11 @@ fn verb_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
                 _ => false,
             };
             if take {
-                if tree.ment[c].is_none() && tree.kids_with(c, "appos").next().is_none() {
-                    if object_inside(tree, c, t, &prep_ok, &mut objs) {
-                        continue;
-                    }
+                if tree.ment[c].is_none()
+                    && tree.kids_with(c, "appos").next().is_none()
+                    && object_inside(tree, c, t, &prep_ok, &mut objs)
+                {
+                    continue;
                 }
                 if rel == "nsubj:pass" && is_relative(tree, c) {
                     if let Some(h) = tree.head(v) {
@@ -629,8 +689,8 @@ fn add(
         return;
     };
     // One person "attacking" another in politics is verbal.
-    let persons = tree.mentions[s].kind == EntityType::Person
-        && tree.mentions[o].kind == EntityType::Person;
+    let persons =
+        tree.mentions[s].kind == EntityType::Person && tree.mentions[o].kind == EntityType::Person;
     let relation = if t.relation == "attacked" && persons {
         "criticized"
     } else {
@@ -642,8 +702,8 @@ fn add(
 /// `related_to` edges for verbs outside the lexicon between a subject and a
 /// direct object that are both entities, with the verb's lemma.
 fn open_relations(tree: &Tree, used: &[bool], si: usize, out: &mut Vec<LocalRelation>) {
-    for v in 0..tree.len() {
-        if used[v] || tree.upos(v) != "VERB" || NOT_OPEN.contains(&tree.lemma(v)) {
+    for (v, &was_used) in used.iter().enumerate() {
+        if was_used || tree.upos(v) != "VERB" || NOT_OPEN.contains(&tree.lemma(v)) {
             continue;
         }
         let mut subs = Vec::new();
@@ -720,8 +780,7 @@ fn located(tree: &Tree, si: usize, out: &mut Vec<LocalRelation>) {
                 args(tree, c, &mut owners);
                 for o in owners {
                     if matches!(tree.mentions[o].kind, EntityType::Gpe | EntityType::Org) {
-                        let (Some(se), Some(oe)) = (mention.entity, tree.mentions[o].entity)
-                        else {
+                        let (Some(se), Some(oe)) = (mention.entity, tree.mentions[o].entity) else {
                             continue;
                         };
                         let w = tree.lower[c].clone();

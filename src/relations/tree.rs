@@ -134,13 +134,12 @@ impl<'a> Tree<'a> {
             .copied()
             .filter(|&k| self.toks[k].deprel == "case" && k < i)
             .map(|k| self.lower[k].as_str())
-            .last()
+            .next_back()
     }
 
     /// Whether a token can stand for an entity (a nominal).
     pub fn nominal(&self, i: usize) -> bool {
-        self.ment[i].is_some()
-            || matches!(self.upos(i), "NOUN" | "PROPN" | "PRON" | "NUM" | "X")
+        self.ment[i].is_some() || matches!(self.upos(i), "NOUN" | "PROPN" | "PRON" | "NUM" | "X")
     }
 
     /// Whether a token heads a clause (a verb, or a predicate with a copula).
@@ -158,12 +157,16 @@ impl<'a> Tree<'a> {
         self.xpos(v) == "VBN"
             && self.deprel(v) == "conj"
             && self.kid(v, "nsubj").is_none()
-            && self.head(v).is_some_and(|h| h != v && self.kids_with(h, "aux:pass").next().is_some())
+            && self
+                .head(v)
+                .is_some_and(|h| h != v && self.kids_with(h, "aux:pass").next().is_some())
     }
 }
 
 /// `rel` or a subtype of it.
 pub(super) fn label_is(label: &str, rel: &str) -> bool {
     label == rel
-        || (label.len() > rel.len() && label.starts_with(rel) && label.as_bytes()[rel.len()] == b':')
+        || (label.len() > rel.len()
+            && label.starts_with(rel)
+            && label.as_bytes()[rel.len()] == b':')
 }
