@@ -189,8 +189,10 @@ pub fn resolve(ann: &mut Annotated) {
         }
     }
     ann.entities = entities;
-    resolve_pronouns(ann);
+    // Descriptions first, so that "his" after "the U.S. president" can
+    // take the person it describes.
     resolve_descriptions(ann);
+    resolve_pronouns(ann);
     resolve_plural_pronouns(ann);
 }
 
@@ -202,8 +204,8 @@ struct Titled {
     heads: Vec<String>,
     /// Entities they lead or belong to, with the relation.
     affiliations: Vec<(usize, &'static str)>,
-    /// Position of their last mention so far: (sentence, token).
-    last: (usize, usize),
+    /// Position of their first mention: (sentence, token).
+    first: (usize, usize),
 }
 
 fn titled_people(ann: &Annotated) -> Vec<Titled> {
@@ -229,12 +231,13 @@ fn titled_people(ann: &Annotated) -> Vec<Titled> {
                     entity: e,
                     heads: Vec::new(),
                     affiliations: Vec::new(),
-                    last: (m.sentence, m.tokens.start),
+                    first: (m.sentence, m.tokens.start),
                 });
                 people.len() - 1
             }
         };
         let p = &mut people[k];
+        p.first = p.first.min((m.sentence, m.tokens.start));
         if let Some((ts, _)) = g.title_before(low, m.tokens.start) {
             if let Some(h) = low[ts..m.tokens.start].last() {
                 if !p.heads.contains(h) {
@@ -378,7 +381,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     _ => {}
                 }
             }
-            let before = |p: &Titled| p.last < (si, ti);
+            let before = |p: &Titled| p.first < (si, ti);
             let mut cands: Vec<&Titled> = people
                 .iter()
                 .filter(|p| before(p) && Some(p.entity) != possessor)
@@ -399,10 +402,31 @@ fn resolve_descriptions(ann: &mut Annotated) {
                         || p.affiliations.iter().any(|(a, _)| affs.contains(a))
                 })
                 .collect();
-            // Those tied to the affiliation first, then the most recently mentioned.
+            // Those tied to the affiliation first, then the most talked about
+            // so far ("the president" is the article's president), then the
+            // most recently mentioned.
             cands.sort_by_key(|p| {
                 let tied = p.affiliations.iter().any(|(a, _)| affs.contains(a));
-                (std::cmp::Reverse(tied), std::cmp::Reverse(p.last))
+                let salience = ann
+                    .mentions
+                    .iter()
+                    .filter(|m| {
+                        m.entity == Some(p.entity) && (m.sentence, m.tokens.start) < (si, ti)
+                    })
+                    .count();
+                // The last mention before the description.
+                let recent = ann
+                    .mentions
+                    .iter()
+                    .filter(|m| m.entity == Some(p.entity) && m.is_name)
+                    .map(|m| (m.sentence, m.tokens.start))
+                    .filter(|&pos| pos < (si, ti))
+                    .max();
+                (
+                    std::cmp::Reverse(tied),
+                    std::cmp::Reverse(salience),
+                    std::cmp::Reverse(recent),
+                )
             });
             let take = if plural { 2 } else { 1 };
             if cands.len() < take || (counterpart && affs.is_empty()) {
@@ -586,7 +610,7 @@ fn resolve_pronouns(ann: &mut Annotated) {
             let ante = ann
                 .mentions
                 .iter()
-                .filter(|m| m.entity.is_some() && m.is_name)
+                .filter(|m| m.entity.is_some() && (m.is_name || m.why.starts_with("description:")))
                 .filter(|m| {
                     (m.sentence == si && m.tokens.end <= ti)
                         || (m.sentence < si && m.sentence + 2 >= si)

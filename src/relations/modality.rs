@@ -147,9 +147,14 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
         }
         if x != t {
             let lemma = tree.lemma(x);
+            let forward =
+                lemma == "look" && tree.kids(x).iter().any(|&k| tree.lower[k] == "forward");
             if is(&Cues::NEGATING, lemma) {
                 // Two negations assert.
                 negated ^= true;
+            } else if forward {
+                // "looks forward to working with"
+                set(Modality::Planned, &mut found);
             } else if is(&Cues::PLANNED, lemma) {
                 set(Modality::Planned, &mut found);
             } else if is(&Cues::UNCERTAIN, lemma) {
@@ -186,8 +191,11 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
                     // not resulted in …" happened.
                     || (label_is(rel, "nsubj") && is(&Cues::HAPPEN, tree.lemma(h)))
             }
-            // "refrained from criticizing", "accused X of interfering".
-            "advcl" | "acl" if is(&Cues::NEGATING, tree.lemma(h)) => true,
+            // "refrained from criticizing", "accused X of interfering",
+            // "looks forward to working".
+            "advcl" | "acl" if is(&Cues::NEGATING, tree.lemma(h)) || tree.lemma(h) == "look" => {
+                true
+            }
             "advcl" | "acl" if is(&Cues::CLAIMS, tree.lemma(h)) => {
                 set(Modality::Uncertain, &mut found);
                 false

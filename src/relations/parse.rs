@@ -214,17 +214,29 @@ impl ParseExtractor {
             if subjects.is_empty() && objects.is_empty() {
                 continue;
             }
-            // "called Kim 'Little Rocket Man'" names, it does not phone.
-            if hit.trigger.kind == TriggerKind::Verb
-                && hit.span.len() == 1
-                && tree.lemma(hit.head) == "call"
-                && tree.kids_with(hit.head, "xcomp").next().is_some()
-            {
-                continue;
-            }
             used[hit.span.clone()].iter_mut().for_each(|u| *u = true);
             let modality = of_trigger(tree, hit.head);
             let words = tree.lower[hit.span.clone()].join(" ");
+            // "called Kim 'Little Rocket Man'" names, it does not phone; a
+            // quoted name for someone is a jibe.
+            if hit.trigger.kind == TriggerKind::Verb
+                && hit.span.len() == 1
+                && tree.lemma(hit.head) == "call"
+                && naming(tree, hit.head)
+            {
+                if quoted_after(tree, hit.head) {
+                    let jibe = Trigger {
+                        relation: "criticized".into(),
+                        ..hit.trigger.clone()
+                    };
+                    let hit = Hit {
+                        trigger: &jibe,
+                        ..hit
+                    };
+                    emit(tree, &hit, &subjects, &objects, modality, si, &words, out);
+                }
+                continue;
+            }
             emit(tree, &hit, &subjects, &objects, modality, si, &words, out);
         }
         if self.open_relations {
@@ -276,6 +288,26 @@ impl ParseExtractor {
         }
         hits
     }
+}
+
+/// "call X Y": a second complement after the object.
+fn naming(tree: &Tree, v: usize) -> bool {
+    let complements = tree
+        .kids(v)
+        .iter()
+        .filter(|&&k| matches!(tree.deprel(k), "obj" | "xcomp" | "iobj" | "ccomp"))
+        .count();
+    complements >= 2 || tree.kids_with(v, "xcomp").next().is_some()
+}
+
+/// Whether a quotation mark follows the verb in its clause.
+fn quoted_after(tree: &Tree, v: usize) -> bool {
+    (v + 1..tree.len().min(v + 6)).any(|k| {
+        matches!(
+            tree.lower[k].as_str(),
+            "\"" | "\u{201c}" | "``" | "'" | "\u{2018}"
+        )
+    })
 }
 
 /// The mentions a nominal token stands for: its own mention, an apposition's,
@@ -406,7 +438,8 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
         "acl" if tree.xpos(v) == "VBG" => {
             args(tree, h, out);
             // "didn't waste any time praising": the clause's subject.
-            if out.len() == before && tree.ment[h].is_none() {
+            let time = matches!(tree.lemma(h), "time" | "moment" | "day" | "hour" | "minute");
+            if out.len() == before && time {
                 if let Some(g) = tree.head(h).filter(|&g| tree.verbal(g)) {
                     subjects(tree, g, depth + 1, out);
                 }
