@@ -109,14 +109,13 @@ pub fn doc_graph(ann: &Annotated) -> DocGraph {
                 .iter()
                 .filter(|m| m.entity == Some(i))
                 .map(|m| {
-                    let why = if m.is_name
-                        && m.why != "first mention"
-                        && match_key(&m.text) != match_key(&m.name)
+                    let gazetteer = m.is_name
                         && m.kind != EntityType::Person
-                    {
-                        "gazetteer: a spelling, demonym, capital or seat of government of the name"
-                    } else {
-                        m.why
+                        && match_key(&m.text) != match_key(&m.name);
+                    let why = match (gazetteer, m.why) {
+                        (true, "first mention") => "first mention, named by the gazetteer as a spelling, demonym, capital or seat of government",
+                        (true, _) => "gazetteer: a spelling, demonym, capital or seat of government of the name",
+                        _ => m.why,
                     };
                     (m.text.clone(), m.sentence + 1, why)
                 })

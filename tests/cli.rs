@@ -407,3 +407,25 @@ fn user_lexicon_adds_relation_types() {
         .code(2)
         .stderr(predicates::str::contains("bad.tsv:1: expected"));
 }
+
+#[test]
+fn explain_merges_says_why_mentions_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("merges.tsv");
+    newsgraph()
+        .args(["build", "data/articles", "--quiet", "--output"])
+        .arg(dir.path().join("g.json"))
+        .arg("--explain-merges")
+        .arg(&notes)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&notes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "node\tdocument\tsentence\tjoined\treason");
+    assert!(lines.contains(
+        &"person:ingrid-halvorsen\t01_expulsion\t4\tHalvorsen\tsurname, initials or part of the full name"
+    ));
+    assert!(lines.contains(
+        &"gpe:russia\t04_denial\t2\tKremlin\tgazetteer: a spelling, demonym, capital or seat of government of the name"
+    ));
+}
