@@ -194,6 +194,7 @@ pub fn resolve(ann: &mut Annotated) {
     resolve_descriptions(ann);
     resolve_pronouns(ann);
     resolve_plural_pronouns(ann);
+    resolve_org_descriptions(ann);
 }
 
 /// What is known of a person in this article: the titles before their name
@@ -456,7 +457,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     kind: EntityType::Person,
                     entity: Some(p.entity),
                     is_name: false,
-                    why: "pronoun: the nearest earlier name of a fitting type",
+                    why: "description: the titled person it describes",
                 });
             }
         }
@@ -483,7 +484,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     kind: ann.entities[e].kind,
                     entity: Some(e),
                     is_name: false,
-                    why: "description: the titled person it describes",
+                    why: "description's affiliation",
                 });
                 ann.mentions.len() - 1
             }
@@ -495,6 +496,99 @@ fn resolve_descriptions(ann: &mut Annotated) {
             trigger: title,
         });
     }
+}
+
+/// Nouns that refer back to an organization ("the alliance condemned").
+const ORG_NOUNS: [&str; 12] = [
+    "alliance",
+    "bloc",
+    "company",
+    "firm",
+    "organization",
+    "organisation",
+    "ministry",
+    "agency",
+    "party",
+    "union",
+    "council",
+    "committee",
+];
+
+/// "the alliance", "the company", "the ministry" → the organization named
+/// last (one whose name ends in the noun first); "the country" → the country
+/// named last. Within the sentence and the two before.
+fn resolve_org_descriptions(ann: &mut Annotated) {
+    let g = crate::gazetteer::Gazetteer::get();
+    let mut added = Vec::new();
+    for (si, s) in ann.sentences.iter().enumerate() {
+        for (ti, t) in s.tokens.iter().enumerate() {
+            let w = norm_token(&t.form);
+            let country = w == "country";
+            if !(country || ORG_NOUNS.contains(&w.as_str())) || t.upos != "NOUN" {
+                continue;
+            }
+            let the = ti > 0 && norm_token(&s.tokens[ti - 1].form) == "the";
+            if !the
+                || ann
+                    .mentions
+                    .iter()
+                    .any(|m| m.sentence == si && m.tokens.contains(&ti))
+            {
+                continue;
+            }
+            let near = |m: &&Mention| {
+                m.entity.is_some()
+                    && m.is_name
+                    && ((m.sentence == si && m.tokens.end <= ti)
+                        || (m.sentence < si && m.sentence + 2 >= si))
+            };
+            let fits = |m: &&Mention| {
+                if country {
+                    m.kind == EntityType::Gpe
+                        && g.lookup(&m.name)
+                            .iter()
+                            .any(|e| e.country.is_none() && e.canonical == m.name)
+                } else {
+                    m.kind == EntityType::Org
+                }
+            };
+            let ends = |m: &&Mention| m.name.split_whitespace().any(|x| norm_token(x) == w);
+            let pick = ann
+                .mentions
+                .iter()
+                .filter(near)
+                .filter(fits)
+                .filter(ends)
+                .max_by_key(|m| (m.sentence, m.tokens.start))
+                .or_else(|| {
+                    ann.mentions
+                        .iter()
+                        .filter(near)
+                        .filter(fits)
+                        .max_by_key(|m| (m.sentence, m.tokens.start))
+                });
+            if let Some(a) = pick {
+                added.push(Mention {
+                    sentence: si,
+                    tokens: ti..ti + 1,
+                    span: t.span.clone(),
+                    text: t.form.clone(),
+                    name: a.name.clone(),
+                    key: String::new(),
+                    kind: a.kind,
+                    entity: a.entity,
+                    is_name: false,
+                    why: "description: the organization or country named just before",
+                });
+            }
+        }
+    }
+    for m in &added {
+        if let Some(e) = m.entity {
+            ann.entities[e].mentions += 1;
+        }
+    }
+    ann.mentions.extend(added);
 }
 
 /// "they", "them", "their" after a pair of people or countries named
@@ -561,7 +655,7 @@ fn resolve_plural_pronouns(ann: &mut Annotated) {
                     kind,
                     entity: Some(e),
                     is_name: false,
-                    why: "description's affiliation",
+                    why: "plural pronoun: the pair or group named just before",
                 });
             }
         }
@@ -595,6 +689,31 @@ fn group_label(text: &str) -> String {
         .join(" ")
 }
 
+/// The named mention that is the subject of the clause around token `ti`
+/// (the nearest verb above it), when it comes before the token.
+fn clause_subject(ann: &Annotated, si: usize, ti: usize) -> Option<&Mention> {
+    let toks = &ann.sentences[si].tokens;
+    if toks.iter().any(|t| t.deprel.is_empty()) {
+        return None;
+    }
+    let mut x = toks[ti].head?;
+    for _ in 0..6 {
+        if toks[x].upos == "VERB" {
+            break;
+        }
+        x = toks[x].head?;
+    }
+    let subj = (0..toks.len()).find(|&k| toks[k].head == Some(x) && toks[k].deprel == "nsubj")?;
+    if subj > ti {
+        return None;
+    }
+    ann.mentions
+        .iter()
+        .filter(|m| m.sentence == si && m.tokens.contains(&subj) && m.entity.is_some())
+        .filter(|m| m.is_name || m.why.starts_with("description:"))
+        .max_by_key(|m| m.tokens.len())
+}
+
 /// Adds pronoun mentions resolved to the nearest compatible preceding entity.
 fn resolve_pronouns(ann: &mut Annotated) {
     let mut added = Vec::new();
@@ -606,23 +725,35 @@ fn resolve_pronouns(ann: &mut Annotated) {
             if !person && !neuter {
                 continue;
             }
-            // Nearest preceding mention of a compatible type, this sentence or the two before.
-            let ante = ann
-                .mentions
-                .iter()
-                .filter(|m| m.entity.is_some() && (m.is_name || m.why.starts_with("description:")))
-                .filter(|m| {
-                    (m.sentence == si && m.tokens.end <= ti)
-                        || (m.sentence < si && m.sentence + 2 >= si)
-                })
-                .filter(|m| {
-                    if person {
-                        m.kind == EntityType::Person
-                    } else {
-                        matches!(m.kind, EntityType::Gpe | EntityType::Org)
-                    }
-                })
-                .max_by_key(|m| (m.sentence, m.tokens.start));
+            let compatible = |m: &Mention| {
+                if person {
+                    m.kind == EntityType::Person
+                } else {
+                    matches!(m.kind, EntityType::Gpe | EntityType::Org)
+                }
+            };
+            // A possessive binds to its clause's subject: "Venezuela recalled
+            // its envoy", "He met his counterpart".
+            let bound = if matches!(w.as_str(), "its" | "his" | "her") {
+                clause_subject(ann, si, ti).filter(|m| compatible(m))
+            } else {
+                None
+            };
+            // Else the nearest preceding mention of a compatible type, this
+            // sentence or the two before.
+            let ante = bound.or_else(|| {
+                ann.mentions
+                    .iter()
+                    .filter(|m| {
+                        m.entity.is_some() && (m.is_name || m.why.starts_with("description:"))
+                    })
+                    .filter(|m| {
+                        (m.sentence == si && m.tokens.end <= ti)
+                            || (m.sentence < si && m.sentence + 2 >= si)
+                    })
+                    .filter(|m| compatible(m))
+                    .max_by_key(|m| (m.sentence, m.tokens.start))
+            });
             if let Some(a) = ante {
                 added.push(Mention {
                     sentence: si,
@@ -634,7 +765,7 @@ fn resolve_pronouns(ann: &mut Annotated) {
                     kind: a.kind,
                     entity: a.entity,
                     is_name: false,
-                    why: "plural pronoun: the pair or group named just before",
+                    why: "pronoun: the nearest earlier name of a fitting type",
                 });
             }
         }

@@ -76,7 +76,7 @@ pub struct Lexicon {
 const BUILTIN: &str = include_str!("../data/lexicon/triggers.tsv");
 
 /// Irregular verb forms (lemma → past and participle forms).
-const IRREGULAR: [(&str, &[&str]); 14] = [
+const IRREGULAR: [(&str, &[&str]); 23] = [
     ("meet", &["met"]),
     ("speak", &["spoke", "spoken"]),
     ("hold", &["held"]),
@@ -91,6 +91,15 @@ const IRREGULAR: [(&str, &[&str]); 14] = [
     ("lead", &["led"]),
     ("sign", &["signed"]),
     ("seek", &["sought"]),
+    ("fly", &["flew", "flown"]),
+    ("leave", &["left"]),
+    ("stand", &["stood"]),
+    ("shoot", &["shot"]),
+    ("hit", &["hit"]),
+    ("win", &["won"]),
+    ("fight", &["fought"]),
+    ("send", &["sent"]),
+    ("seize", &["seized"]),
 ];
 
 /// The inflected forms of a verb lemma (regular rules plus irregulars).

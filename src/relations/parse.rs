@@ -183,12 +183,24 @@ impl RelationExtractor for ParseExtractor {
             match Tree::new(ann, si) {
                 Some(tree) => {
                     self.sentence(&tree, si, &mut out);
+                    title_facts(ann, &tree, si, &mut out);
                     super::pattern::adjacent_places(ann, si, &mut out);
                 }
                 None => self.fallback.sentence(ann, si, &mut out),
             }
         }
         super::date_events(ann, &mut out);
+        // The same fact from the entity stage and from the parse counts once.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|r| {
+            seen.insert((
+                r.source,
+                r.target,
+                r.relation.clone(),
+                r.modality,
+                r.sentence,
+            ))
+        });
         out
     }
 }
@@ -503,6 +515,23 @@ fn verb_args(tree: &Tree, hit: &Hit) -> (Vec<usize>, Vec<usize>) {
             }
         }
     }
+    // Coordinated verbs share an object: "condemned and sanctioned Belarus".
+    if objs.is_empty() && !passive {
+        for c in tree.kids_with(v, "conj") {
+            if tree.upos(c) == "VERB" && tree.kid(c, "nsubj").is_none() {
+                for o in tree.kids_with(c, "obj") {
+                    args(tree, o, &mut objs);
+                }
+            }
+        }
+        if tree.deprel(v) == "conj" {
+            if let Some(h) = tree.head(v) {
+                for o in tree.kids_with(h, "obj").filter(|&o| o > v) {
+                    args(tree, o, &mut objs);
+                }
+            }
+        }
+    }
     if objs.is_empty() {
         match tree.deprel(v) {
             // "the compounds ordered shuttered by Obama"
@@ -768,6 +797,81 @@ fn open_relations(tree: &Tree, used: &[bool], si: usize, out: &mut Vec<LocalRela
                     event_date: None,
                     lemma: Some(tree.lemma(v).to_string()),
                 });
+            }
+        }
+    }
+}
+
+/// Titles the parse ties to a person: appositions ("Grace Wanjiru, his
+/// Kenyan counterpart", "Sudan's president, Idris Osman", "X, the head of the
+/// European Council") and copulas ("Diego Ferrer has been Argentina's
+/// president"), with the affiliation named in the title's phrase.
+fn title_facts(ann: &Annotated, tree: &Tree, si: usize, out: &mut Vec<LocalRelation>) {
+    let g = crate::gazetteer::Gazetteer::get();
+    for p in 0..tree.len() {
+        let Some(m) = tree.ment[p] else { continue };
+        let person = &tree.mentions[m];
+        if person.kind != EntityType::Person
+            || tree.head(p).is_some_and(|h| tree.ment[h] == Some(m))
+        {
+            continue;
+        }
+        let Some(pe) = person.entity else { continue };
+        let mut titles: Vec<usize> = tree.kids_with(p, "appos").collect();
+        if let Some(h) = tree.head(p) {
+            let rel = tree.deprel(p);
+            if rel == "appos" || (rel == "nsubj" && tree.kid(h, "cop").is_some()) {
+                titles.push(h);
+            }
+        }
+        for t in titles {
+            if tree.ment[t].is_some() || tree.upos(t) != "NOUN" {
+                continue;
+            }
+            let relation = if tree.lower[t] == "counterpart" {
+                "member_of"
+            } else {
+                match g.title_before(&tree.lower, t + 1) {
+                    Some((_, title)) => title.relation,
+                    None => continue,
+                }
+            };
+            let mut affs: Vec<usize> = Vec::new();
+            for &k in tree.kids(t) {
+                let rel = tree.deprel(k);
+                let modifier = matches!(rel, "nmod:poss" | "amod" | "compound");
+                let of =
+                    label_is(rel, "nmod") && matches!(tree.case_of(k), Some("of" | "for" | "at"));
+                if !(modifier || of) {
+                    continue;
+                }
+                let before = affs.len();
+                let mut ms = Vec::new();
+                args(tree, k, &mut ms);
+                for a in ms {
+                    let am = &tree.mentions[a];
+                    if matches!(am.kind, EntityType::Gpe | EntityType::Org) {
+                        if let Some(e) = am.entity {
+                            affs.push(e);
+                        }
+                    }
+                }
+                // A demonym that made no mention ("his Kenyan counterpart").
+                if affs.len() == before && rel == "amod" {
+                    let word = [tree.toks[k].form.as_str()];
+                    if let Some((_, es)) = g.longest_match(&word, 0) {
+                        if let Some(e) = es
+                            .first()
+                            .and_then(|e| ann.entities.iter().position(|x| x.name == e.canonical))
+                        {
+                            affs.push(e);
+                        }
+                    }
+                }
+            }
+            for a in affs {
+                let w = tree.lower[t].clone();
+                push(out, pe, a, relation, Modality::Asserted, si, &w, 0.8);
             }
         }
     }
