@@ -302,24 +302,37 @@ impl ParseExtractor {
     }
 }
 
-/// "call X Y": a second complement after the object.
+/// "call X Y": a second complement after the object, or "what they called
+/// X". A phone call ends its object with the clause, a preposition or an
+/// adverb ("called Putin on Tuesday", "called him to discuss").
 fn naming(tree: &Tree, v: usize) -> bool {
     let complements = tree
         .kids(v)
         .iter()
         .filter(|&&k| matches!(tree.deprel(k), "obj" | "xcomp" | "iobj" | "ccomp"))
         .count();
-    complements >= 2 || tree.kids_with(v, "xcomp").next().is_some()
+    if complements >= 2 || tree.kids_with(v, "xcomp").next().is_some() {
+        return true;
+    }
+    if v > 0 && matches!(tree.lower[v - 1].as_str(), "what" | "it" | "so") {
+        return true;
+    }
+    let Some(o) = tree.kid(v, "obj") else {
+        return false;
+    };
+    let next = tree.subtree_end(o) + 1;
+    next < tree.len()
+        && (is_quote(&tree.lower[next])
+            || matches!(tree.upos(next), "DET" | "ADJ" | "NOUN" | "PROPN" | "NUM"))
+}
+
+fn is_quote(w: &str) -> bool {
+    matches!(w, "\"" | "\u{201c}" | "``" | "'" | "\u{2018}")
 }
 
 /// Whether a quotation mark follows the verb in its clause.
 fn quoted_after(tree: &Tree, v: usize) -> bool {
-    (v + 1..tree.len().min(v + 6)).any(|k| {
-        matches!(
-            tree.lower[k].as_str(),
-            "\"" | "\u{201c}" | "``" | "'" | "\u{2018}"
-        )
-    })
+    (v + 1..tree.len().min(v + 8)).any(|k| is_quote(&tree.lower[k]))
 }
 
 /// The mentions a nominal token stands for: its own mention, an apposition's,

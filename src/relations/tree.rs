@@ -137,6 +137,17 @@ impl<'a> Tree<'a> {
             .next_back()
     }
 
+    /// The last token of the subtree headed by `i`.
+    pub fn subtree_end(&self, i: usize) -> usize {
+        let mut end = i;
+        let mut stack = vec![i];
+        while let Some(x) = stack.pop() {
+            end = end.max(x);
+            stack.extend(self.kids[x].iter().copied());
+        }
+        end
+    }
+
     /// Whether a token can stand for an entity (a nominal).
     pub fn nominal(&self, i: usize) -> bool {
         self.ment[i].is_some() || matches!(self.upos(i), "NOUN" | "PROPN" | "PRON" | "NUM" | "X")
