@@ -460,8 +460,12 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
                 subjects(tree, h, depth + 1, out);
             }
         }
+        // "officials accusing Russia"; not "a complaint with the Justice
+        // Department alleging", where the participle belongs to the phrase.
         "acl" if tree.xpos(v) == "VBG" => {
-            args(tree, h, out);
+            if tree.kid(h, "case").is_none() {
+                args(tree, h, out);
+            }
             // "didn't waste any time praising": the clause's subject.
             let time = matches!(tree.lemma(h), "time" | "moment" | "day" | "hour" | "minute");
             if out.len() == before && time {
