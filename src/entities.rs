@@ -859,6 +859,11 @@ fn group_head(phrase: &str) -> &str {
         "journalists" | "reporters" | "press" | "news media" => "media",
         "legislators" | "congressmen" => "lawmakers",
         "soldiers" | "military" => "troops",
+        "intelligence agencies"
+        | "intelligence community"
+        | "intelligence services"
+        | "intelligence officials"
+        | "spy agencies" => "intelligence",
         other => other,
     }
 }

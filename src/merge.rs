@@ -355,6 +355,16 @@ impl Merger {
                 })
                 .map(|(j, _)| *j)
                 .collect();
+            // Family name first ("Kim" for "Kim Jong Un"): only a clearly
+            // dominant full name takes it.
+            let family_first: Vec<usize> = if cands.is_empty() && !initials {
+                full.iter()
+                    .filter(|(j, w)| *j != i && w.len() > 2 && w.first() == Some(&last))
+                    .map(|(j, _)| *j)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             // One candidate, or one that clearly dominates the others ("Vladimir
             // Putin" over a stray "Vladimir V. Putin" or a mis-cut name run).
             let mut ranked: Vec<(usize, usize)> = cands
@@ -362,6 +372,23 @@ impl Merger {
                 .map(|&j| (self.entities[j].mentions, j))
                 .collect();
             ranked.sort_by(|a, b| b.cmp(a));
+            if !family_first.is_empty() {
+                let mut ranked: Vec<(usize, usize)> = family_first
+                    .iter()
+                    .map(|&j| (self.entities[j].mentions, j))
+                    .collect();
+                ranked.sort_by(|a, b| b.cmp(a));
+                let (top, best) = ranked[0];
+                let second = ranked.get(1).map_or(0, |r| r.0);
+                if top >= 5 * second.max(1) && top >= 5 {
+                    parent[i] = best;
+                    why.push((
+                        i,
+                        "family name of the full name that has at least 5 times the mentions of any other that starts with it".into(),
+                    ));
+                }
+                continue;
+            }
             match ranked.as_slice() {
                 [(_, only)] => {
                     parent[i] = *only;
