@@ -1042,7 +1042,7 @@ mod tests {
         assert_eq!(a.mentions[0].text, "12 suspected Canadian hackers");
         assert_eq!(a.mentions[0].kind, EntityType::Group);
         assert_eq!(a.mentions[0].key, "canada|hackers");
-        assert_eq!(a.mentions[2].key, "united-states|intelligence agencies");
+        assert_eq!(a.mentions[2].key, "united-states|intelligence");
         assert_eq!(a.facts.len(), 2);
     }
 
