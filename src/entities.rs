@@ -384,8 +384,64 @@ pub fn detect(ann: &mut Annotated) {
         };
         detect_sentence(g, &ctx, &mut mentions, &mut facts);
     }
+    drop_common_words(g, &ann.sentences, &mut mentions, &mut facts);
     ann.mentions = mentions;
     ann.facts = facts;
+}
+
+/// Drops one-word names that are common English words ("Nobody", "MORE",
+/// "Politics", "Treaty") unless the gazetteer knows them, a longer name in
+/// the article contains them ("Trump" after "Donald Trump"), or they follow
+/// "the" ("the Independent", "the House").
+fn drop_common_words(
+    g: &Gazetteer,
+    sentences: &[crate::document::Sentence],
+    mentions: &mut Vec<Mention>,
+    facts: &mut Vec<StandingFact>,
+) {
+    let in_longer: HashSet<String> = mentions
+        .iter()
+        .filter(|m| m.tokens.len() > 1)
+        .flat_map(|m| m.text.split_whitespace().map(norm_token))
+        .collect();
+    let keep: Vec<bool> = mentions
+        .iter()
+        .map(|m| {
+            let low = norm_token(&m.text);
+            let toks = &sentences[m.sentence].tokens;
+            let start = m.tokens.start;
+            // "the Independent", "the House": a name after an article.
+            let after_the = start > 0 && norm_token(&toks[start - 1].form) == "the";
+            after_the
+                || m.tokens.len() > 1
+                || m.kind == EntityType::Gpe
+                || m.kind == EntityType::Group
+                || !common_words().contains(low.as_str())
+                || in_longer.contains(&low)
+                || !g.lookup(&m.text).is_empty()
+        })
+        .collect();
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let mut new_index = vec![usize::MAX; mentions.len()];
+    let mut n = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            new_index[i] = n;
+            n += 1;
+        }
+    }
+    facts.retain_mut(|f| {
+        f.subject = new_index[f.subject];
+        f.object = new_index[f.object];
+        f.subject != usize::MAX && f.object != usize::MAX
+    });
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut Vec<StandingFact>) {
@@ -612,8 +668,15 @@ fn name_run_end(c: &Ctx, i: usize) -> usize {
     let mut k = i;
     while k < n {
         let w = c.words[k];
+        // "Theresa May": a month inside a name, unless a date follows.
+        let surname_may = k > i
+            && c.lower[k] == "may"
+            && !c
+                .words
+                .get(k + 1)
+                .is_some_and(|n| n.starts_with(|ch: char| ch.is_ascii_digit()));
         if is_cap(w)
-            && !CALENDAR.contains(&c.lower[k].as_str())
+            && (!CALENDAR.contains(&c.lower[k].as_str()) || surname_may)
             && (k == i || !NOT_NAMES.contains(&c.lower[k].as_str()) || c.lower[k] == "new")
         {
             // A title word inside a run ends the name before it ("Trump Secretary").
