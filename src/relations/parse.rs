@@ -427,6 +427,17 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
     let Some(h) = tree.head(v) else { return };
     match tree.deprel(v) {
         "xcomp" => {
+            // Raising over a passive: "is scheduled to visit", "is expected
+            // to meet": the surface subject acts.
+            if tree.passive(h) {
+                let before = out.len();
+                for c in tree.kids_with(h, "nsubj:pass") {
+                    args(tree, c, out);
+                }
+                if out.len() > before {
+                    return;
+                }
+            }
             if CAUSATIVE.contains(&tree.lemma(h)) {
                 subjects(tree, h, depth + 1, out);
                 return;
