@@ -251,6 +251,7 @@ impl ParseExtractor {
             }
             emit(tree, &hit, &subjects, &objects, modality, si, &words, out);
         }
+        agent_nouns(tree, si, out);
         if self.open_relations {
             open_relations(tree, &used, si, out);
         }
@@ -299,6 +300,68 @@ impl ParseExtractor {
             }
         }
         hits
+    }
+}
+
+/// Nouns that name someone by what they do to another: "a strong supporter
+/// of Israel", "Trump supporter Lindsey Graham", "a critic of the deal".
+const AGENT_NOUNS: [(&str, &str); 8] = [
+    ("supporter", "supported"),
+    ("backer", "supported"),
+    ("ally", "supported"),
+    ("defender", "supported"),
+    ("critic", "criticized"),
+    ("detractor", "criticized"),
+    ("opponent", "opposed"),
+    ("admirer", "praised"),
+];
+
+/// Relations stated by agent nouns: the one the noun describes (copula
+/// subject, apposition, or the name it modifies) acts on the one named by
+/// "of", a possessive or a modifier.
+fn agent_nouns(tree: &Tree, si: usize, out: &mut Vec<LocalRelation>) {
+    for n in 0..tree.len() {
+        if tree.upos(n) != "NOUN" || tree.ment[n].is_some() {
+            continue;
+        }
+        let Some(&(_, relation)) = AGENT_NOUNS.iter().find(|(w, _)| *w == tree.lemma(n)) else {
+            continue;
+        };
+        let mut agents = Vec::new();
+        if tree.kid(n, "cop").is_some() {
+            for c in tree.kids_with(n, "nsubj") {
+                args(tree, c, &mut agents);
+            }
+        }
+        for a in tree.kids_with(n, "appos") {
+            args(tree, a, &mut agents);
+        }
+        if let Some(h) = tree.head(n) {
+            if matches!(tree.deprel(n), "appos" | "compound" | "nmod:desc" | "flat") {
+                args(tree, h, &mut agents);
+            }
+        }
+        let mut targets = Vec::new();
+        for &k in tree.kids(n) {
+            let rel = tree.deprel(k);
+            let of = label_is(rel, "nmod") && matches!(tree.case_of(k), Some("of" | "to"));
+            if of || rel == "nmod:poss" || (rel == "compound" && k < n) {
+                args(tree, k, &mut targets);
+            }
+        }
+        let modality = of_trigger(tree, n);
+        for &a in &agents {
+            for &t in &targets {
+                let (am, tm) = (&tree.mentions[a], &tree.mentions[t]);
+                if !is_actor(am.kind) || !is_actor(tm.kind) {
+                    continue;
+                }
+                if let (Some(se), Some(oe)) = (am.entity, tm.entity) {
+                    let w = tree.lower[n].clone();
+                    push(out, se, oe, relation, modality, si, &w, 0.7);
+                }
+            }
+        }
     }
 }
 
