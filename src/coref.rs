@@ -245,6 +245,26 @@ fn titled_people(ann: &Annotated) -> Vec<Titled> {
                     p.heads.push(h.clone());
                 }
             }
+        } else if m.tokens.start > 0 {
+            // "Presidents Donald Trump and Vladimir Putin": a plural title
+            // before a pair of names titles both.
+            let prev = &low[m.tokens.start - 1];
+            let and_before = prev == "and";
+            let title_word = if and_before {
+                ann.mentions
+                    .iter()
+                    .find(|o| o.sentence == m.sentence && o.tokens.end + 1 == m.tokens.start)
+                    .and_then(|o| o.tokens.start.checked_sub(1))
+                    .map(|k| low[k].clone())
+            } else {
+                Some(prev.clone())
+            };
+            if let Some(w) = title_word {
+                let one = w.strip_suffix('s').unwrap_or(&w).to_string();
+                if w.ends_with('s') && g.title(&one).is_some() && !p.heads.contains(&one) {
+                    p.heads.push(one);
+                }
+            }
         }
         for f in ann.facts.iter().filter(|f| f.subject == mi) {
             if let Some(h) = f.trigger.split_whitespace().last() {
@@ -388,7 +408,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                 .filter(|p| before(p) && Some(p.entity) != possessor)
                 .filter(|p| {
                     if counterpart {
-                        !p.affiliations.is_empty()
+                        !p.affiliations.is_empty() || !p.heads.is_empty()
                     } else if word == "leader" {
                         p.affiliations.iter().any(|(_, r)| *r == "leader_of")
                             || p.heads.iter().any(|h| h == "leader" || h == "president")

@@ -76,6 +76,8 @@ impl Cues {
     pub const HAPPEN: [&'static str; 9] = [
         "take", "happen", "occur", "hold", "go", "start", "begin", "proceed", "resume",
     ];
+    /// Verbs of waiting: what they wait to do is planned.
+    pub const WAITING: [&'static str; 5] = ["wait", "hold", "delay", "postpone", "defer"];
     /// Verbs of claiming: what they report is uncertain ("X claimed that Y hacked").
     pub const CLAIMS: [&'static str; 8] = [
         "claim", "allege", "suspect", "accuse", "charge", "fear", "believe", "suggest",
@@ -190,6 +192,18 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
                     // "the meeting will take place"; but "conversations have
                     // not resulted in …" happened.
                     || (label_is(rel, "nsubj") && is(&Cues::HAPPEN, tree.lemma(h)))
+            }
+            // "holding off until July to meet": waiting for it.
+            "advcl"
+                if tree.kid(x, "mark").is_some_and(|m| tree.lower[m] == "to")
+                    && (is(&Cues::WAITING, tree.lemma(h))
+                        || tree.kids(h).iter().any(|&k| {
+                            tree.kid(k, "case")
+                                .is_some_and(|c| tree.lower[c] == "until")
+                        })) =>
+            {
+                set(Modality::Planned, &mut found);
+                false
             }
             // "refrained from criticizing", "accused X of interfering",
             // "looks forward to working".

@@ -189,6 +189,7 @@ impl RelationExtractor for ParseExtractor {
                 None => self.fallback.sentence(ann, si, &mut out),
             }
         }
+        single_leaders(ann, &mut out);
         super::date_events(ann, &mut out);
         // The same fact from the entity stage and from the parse counts once.
         let mut seen = std::collections::HashSet::new();
@@ -203,6 +204,31 @@ impl RelationExtractor for ParseExtractor {
         });
         out
     }
+}
+
+/// A person leads one country: when an article gives several, the one it
+/// states most often stands ("US President Barack Obama" twice outweighs a
+/// misread "Obama, the Russian head of state was waiting").
+fn single_leaders(ann: &Annotated, out: &mut Vec<LocalRelation>) {
+    use std::collections::HashMap;
+    let is_country = |e: usize| ann.entities[e].kind == EntityType::Gpe;
+    let mut counts: HashMap<(usize, usize), usize> = HashMap::new();
+    for r in out
+        .iter()
+        .filter(|r| r.relation == "leader_of" && is_country(r.target))
+    {
+        *counts.entry((r.source, r.target)).or_default() += 1;
+    }
+    let mut best: HashMap<usize, usize> = HashMap::new();
+    for (&(s, _), &c) in &counts {
+        let e = best.entry(s).or_insert(c);
+        *e = (*e).max(c);
+    }
+    // Ties all stay: nothing says which is wrong.
+    out.retain(|r| {
+        !(r.relation == "leader_of" && is_country(r.target))
+            || counts.get(&(r.source, r.target)) == best.get(&r.source)
+    });
 }
 
 /// One trigger occurrence: its head token, the tokens it spans, its entry.
@@ -916,7 +942,7 @@ fn title_facts(ann: &Annotated, tree: &Tree, si: usize, out: &mut Vec<LocalRelat
             }
         }
         for t in titles {
-            if tree.ment[t].is_some() || tree.upos(t) != "NOUN" {
+            if tree.ment[t].is_some() || !matches!(tree.upos(t), "NOUN" | "PROPN") {
                 continue;
             }
             let relation = if tree.lower[t] == "counterpart" {
