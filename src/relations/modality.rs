@@ -228,7 +228,11 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
         if !climb || h == x {
             break;
         }
-        x = h;
+        x = if rel == "conj" {
+            tree.conj_anchor(x).unwrap_or(h)
+        } else {
+            h
+        };
     }
     if negated {
         Modality::Negated

@@ -540,6 +540,7 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
             subjects(tree, h, depth + 1, out);
         }
         "conj" if tree.verbal(h) => {
+            let h = tree.conj_anchor(v).unwrap_or(h);
             if tree.passive(h) && !passive {
                 return;
             }

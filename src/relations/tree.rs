@@ -148,6 +148,29 @@ impl<'a> Tree<'a> {
         end
     }
 
+    /// The predicate a conjoined verb `v` really continues: its head, unless
+    /// a verb ends right before it ("… after Putin backed Assad, annexed
+    /// Crimea and invaded Ukraine", where the parser hung the conjuncts on a
+    /// verb further up).
+    pub fn conj_anchor(&self, v: usize) -> Option<usize> {
+        let h = self.head(v)?;
+        if h >= v {
+            return Some(h);
+        }
+        let mut k = v;
+        while k > h + 1 && matches!(self.upos(k - 1), "PUNCT" | "CCONJ") {
+            k -= 1;
+        }
+        (h + 1..k)
+            .rev()
+            .find(|&u| self.upos(u) == "VERB" && self.subtree_end(u) + 1 == k)
+            .filter(|&u| {
+                self.head(u)
+                    .is_some_and(|uh| uh == h || self.head(uh) == Some(h) || u > h)
+            })
+            .or(Some(h))
+    }
+
     /// Whether a token can stand for an entity (a nominal).
     pub fn nominal(&self, i: usize) -> bool {
         self.ment[i].is_some() || matches!(self.upos(i), "NOUN" | "PROPN" | "PRON" | "NUM" | "X")
