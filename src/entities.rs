@@ -482,6 +482,13 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
                         i = end + 1;
                         continue;
                     }
+                    // "the Russians", "the Saudis" act for their state.
+                    let plural = len == 1 && c.lower[i].ends_with('s');
+                    if plural && i > 0 && c.lower[i - 1] == "the" {
+                        out.push(c.mention(i..end, e.canonical.clone(), EntityType::Gpe));
+                        i = end;
+                        continue;
+                    }
                     // A bare adjective ("Russian media") is not a mention by itself;
                     // title patterns pick it up as an affiliation.
                     i = end;

@@ -395,7 +395,16 @@ fn push_sentence(text: &str, current: &mut Vec<Range<usize>>, out: &mut Vec<Sent
     let span = current[0].start..current[current.len() - 1].end;
     let tokens = current
         .drain(..)
-        .map(|r| Token::new(r.clone(), text[r].to_string()))
+        .map(|r| {
+            // A single quote standing alone is a quotation mark, not the
+            // possessive the models would otherwise read ("called Kim 'Little
+            // Rocket Man'").
+            let form = match &text[r.clone()] {
+                "'" | "\u{2018}" | "\u{2019}" => "\"".to_string(),
+                w => w.to_string(),
+            };
+            Token::new(r.clone(), form)
+        })
         .collect();
     out.push(Sentence { span, tokens });
 }
