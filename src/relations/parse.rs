@@ -558,7 +558,15 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
             let mark = tree.kid(v, "mark").map(|m| tree.lower[m].as_str());
             let nonfinite = matches!(tree.xpos(v), "VBG" | "VB" | "VBN");
             if nonfinite && !matches!(mark, Some("if" | "because" | "as" | "since" | "although")) {
+                let before = out.len();
                 subjects(tree, h, depth + 1, out);
+                // "X said the talks went well after speaking with Y": when the
+                // clause it hangs on has no actor, the reporting clause's.
+                if out.len() == before && tree.deprel(h) == "ccomp" {
+                    if let Some(g) = tree.head(h) {
+                        subjects(tree, g, depth + 2, out);
+                    }
+                }
             }
         }
         // "officials accusing Russia"; not "a complaint with the Justice
