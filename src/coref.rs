@@ -709,6 +709,24 @@ fn group_label(text: &str) -> String {
         .join(" ")
 }
 
+/// Verbs that introduce quoted speech.
+const SPEECH: [&str; 9] = [
+    "say", "tell", "tweet", "write", "add", "declare", "announce", "insist", "post",
+];
+
+/// The person a sentence quotes: the subject of its verb of speech.
+fn speaker(ann: &Annotated, si: usize) -> Option<&Mention> {
+    let toks = &ann.sentences[si].tokens;
+    let verb = (0..toks.len()).find(|&k| {
+        toks[k].upos == "VERB" && SPEECH.contains(&toks[k].lemma.as_str()) && !toks[k].deprel.is_empty()
+    })?;
+    let subj = (0..toks.len()).find(|&k| toks[k].head == Some(verb) && toks[k].deprel == "nsubj")?;
+    ann.mentions
+        .iter()
+        .filter(|m| m.sentence == si && m.tokens.contains(&subj) && m.kind == EntityType::Person)
+        .find(|m| m.entity.is_some() && (m.is_name || m.why.starts_with("description:")))
+}
+
 /// The named mention that is the subject of the clause around token `ti`
 /// (the nearest verb above it), when it comes before the token.
 fn clause_subject(ann: &Annotated, si: usize, ti: usize) -> Option<&Mention> {
@@ -742,6 +760,24 @@ fn resolve_pronouns(ann: &mut Annotated) {
             let w = norm_token(&t.form);
             let person = MALE.contains(&w.as_str()) || FEMALE.contains(&w.as_str());
             let neuter = NEUTER.contains(&w.as_str());
+            if matches!(w.as_str(), "i" | "me" | "my") {
+                // "I want to congratulate Heather," the president tweeted.
+                if let Some(a) = speaker(ann, si) {
+                    added.push(Mention {
+                        sentence: si,
+                        tokens: ti..ti + 1,
+                        span: t.span.clone(),
+                        text: t.form.clone(),
+                        name: a.name.clone(),
+                        key: String::new(),
+                        kind: a.kind,
+                        entity: a.entity,
+                        is_name: false,
+                        why: "first person: the speaker the sentence quotes",
+                    });
+                }
+                continue;
+            }
             if !person && !neuter {
                 continue;
             }

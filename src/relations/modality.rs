@@ -30,7 +30,7 @@ impl Cues {
         "pledge", "promise", "agree", "arrange", "due", "upcoming",
     ];
     /// Auxiliaries and governors of possibility, expectation and claims.
-    pub const UNCERTAIN: [&'static str; 28] = [
+    pub const UNCERTAIN: [&'static str; 27] = [
         "may",
         "might",
         "could",
@@ -45,7 +45,6 @@ impl Cues {
         "probably",
         "expect",
         "hope",
-        "want",
         "seek",
         "try",
         "threaten",
