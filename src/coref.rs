@@ -718,9 +718,12 @@ const SPEECH: [&str; 9] = [
 fn speaker(ann: &Annotated, si: usize) -> Option<&Mention> {
     let toks = &ann.sentences[si].tokens;
     let verb = (0..toks.len()).find(|&k| {
-        toks[k].upos == "VERB" && SPEECH.contains(&toks[k].lemma.as_str()) && !toks[k].deprel.is_empty()
+        toks[k].upos == "VERB"
+            && SPEECH.contains(&toks[k].lemma.as_str())
+            && !toks[k].deprel.is_empty()
     })?;
-    let subj = (0..toks.len()).find(|&k| toks[k].head == Some(verb) && toks[k].deprel == "nsubj")?;
+    let subj =
+        (0..toks.len()).find(|&k| toks[k].head == Some(verb) && toks[k].deprel == "nsubj")?;
     ann.mentions
         .iter()
         .filter(|m| m.sentence == si && m.tokens.contains(&subj) && m.kind == EntityType::Person)

@@ -389,6 +389,20 @@ pub fn detect(ann: &mut Annotated) {
     ann.facts = facts;
 }
 
+/// Indefinite pronouns, capitalized at a sentence start but never names.
+const INDEFINITES: [&str; 10] = [
+    "nobody",
+    "somebody",
+    "everybody",
+    "anybody",
+    "someone",
+    "everyone",
+    "anyone",
+    "none",
+    "nothing",
+    "everything",
+];
+
 /// Drops one-word names that are common English words ("Nobody", "MORE",
 /// "Politics", "Treaty") unless the gazetteer knows them, a longer name in
 /// the article contains them ("Trump" after "Donald Trump"), or they follow
@@ -416,7 +430,9 @@ fn drop_common_words(
                 || m.tokens.len() > 1
                 || m.kind == EntityType::Gpe
                 || m.kind == EntityType::Group
-                || !common_words().contains(low.as_str())
+                || !(common_words().contains(low.as_str())
+                    || INDEFINITES.contains(&low.as_str())
+                    || group_nouns().contains(&low))
                 || in_longer.contains(&low)
                 || !g.lookup(&m.text).is_empty()
         })
