@@ -843,8 +843,18 @@ fn emit(
         .filter(|&m| is_actor(ment(m).kind))
         .collect();
     if objs.is_empty() {
-        // "Tillerson and Lavrov will meet": a symmetric event among the subjects.
-        if symmetric && subs.len() >= 2 {
+        // "Tillerson and Lavrov will meet": a symmetric event among the
+        // subjects, unless the verb has an object of its own ("Bush and
+        // Christie each receive 7 percent").
+        let own_object = hit.trigger.kind == TriggerKind::Verb
+            && tree.kid(hit.head, "obj").is_some_and(|o| {
+                tree.upos(o) == "NUM"
+                    || tree
+                        .kids(o)
+                        .iter()
+                        .any(|&k| matches!(tree.deprel(k), "det" | "nummod" | "nmod:poss"))
+            });
+        if symmetric && subs.len() >= 2 && !own_object {
             for (k, &a) in subs.iter().enumerate().take(4) {
                 for &b in subs.iter().skip(k + 1).take(4) {
                     add(tree, a, b, t, modality, si, words, out);
