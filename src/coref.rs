@@ -467,28 +467,20 @@ fn resolve_descriptions(ann: &mut Annotated) {
                         new_facts.push((added.len(), rel, k, e, existing, si, word.to_string()));
                     }
                 }
-                added.push(Mention {
-                    sentence: si,
-                    tokens: ti..ti + 1,
-                    span: t.span.clone(),
-                    text: t.form.clone(),
-                    name: ann.entities[p.entity].name.clone(),
-                    key: String::new(),
-                    kind: EntityType::Person,
-                    entity: Some(p.entity),
-                    is_name: false,
-                    why: "description: the titled person it describes",
-                });
+                added.push(reference(
+                    si,
+                    ti,
+                    t,
+                    ann.entities[p.entity].name.clone(),
+                    EntityType::Person,
+                    Some(p.entity),
+                    "description: the titled person it describes",
+                ));
             }
         }
     }
-    for m in &added {
-        if let Some(e) = m.entity {
-            ann.entities[e].mentions += 1;
-        }
-    }
     let base = ann.mentions.len();
-    ann.mentions.extend(added);
+    add_resolved(ann, added);
     for (subject, relation, k, e, existing, si, title) in new_facts {
         let object = match existing {
             Some(o) => o,
@@ -516,6 +508,41 @@ fn resolve_descriptions(ann: &mut Annotated) {
             trigger: title,
         });
     }
+}
+
+/// A pronoun or description at token `ti` standing for an entity.
+fn reference(
+    si: usize,
+    ti: usize,
+    t: &crate::document::Token,
+    name: String,
+    kind: EntityType,
+    entity: Option<usize>,
+    why: &'static str,
+) -> Mention {
+    Mention {
+        sentence: si,
+        tokens: ti..ti + 1,
+        span: t.span.clone(),
+        text: t.form.clone(),
+        name,
+        key: String::new(),
+        kind,
+        entity,
+        is_name: false,
+        why,
+    }
+}
+
+/// Appends resolved references and counts them on their entities. Appended,
+/// not sorted: standing facts refer to mentions by index.
+fn add_resolved(ann: &mut Annotated, added: Vec<Mention>) {
+    for m in &added {
+        if let Some(e) = m.entity {
+            ann.entities[e].mentions += 1;
+        }
+    }
+    ann.mentions.extend(added);
 }
 
 /// Nouns that refer back to an organization ("the alliance condemned").
@@ -588,27 +615,19 @@ fn resolve_org_descriptions(ann: &mut Annotated) {
                         .max_by_key(|m| (m.sentence, m.tokens.start))
                 });
             if let Some(a) = pick {
-                added.push(Mention {
-                    sentence: si,
-                    tokens: ti..ti + 1,
-                    span: t.span.clone(),
-                    text: t.form.clone(),
-                    name: a.name.clone(),
-                    key: String::new(),
-                    kind: a.kind,
-                    entity: a.entity,
-                    is_name: false,
-                    why: "description: the organization or country named just before",
-                });
+                added.push(reference(
+                    si,
+                    ti,
+                    t,
+                    a.name.clone(),
+                    a.kind,
+                    a.entity,
+                    "description: the organization or country named just before",
+                ));
             }
         }
     }
-    for m in &added {
-        if let Some(e) = m.entity {
-            ann.entities[e].mentions += 1;
-        }
-    }
-    ann.mentions.extend(added);
+    add_resolved(ann, added);
 }
 
 /// "they", "them", "their" after a pair of people or countries named
@@ -665,27 +684,19 @@ fn resolve_plural_pronouns(ann: &mut Annotated) {
                     .collect(),
             };
             for (e, kind) in targets {
-                added.push(Mention {
-                    sentence: si,
-                    tokens: ti..ti + 1,
-                    span: t.span.clone(),
-                    text: t.form.clone(),
-                    name: ann.entities[e].name.clone(),
-                    key: String::new(),
+                added.push(reference(
+                    si,
+                    ti,
+                    t,
+                    ann.entities[e].name.clone(),
                     kind,
-                    entity: Some(e),
-                    is_name: false,
-                    why: "plural pronoun: the pair or group named just before",
-                });
+                    Some(e),
+                    "plural pronoun: the pair or group named just before",
+                ));
             }
         }
     }
-    for m in &added {
-        if let Some(e) = m.entity {
-            ann.entities[e].mentions += 1;
-        }
-    }
-    ann.mentions.extend(added);
+    add_resolved(ann, added);
 }
 
 /// "35 suspected Russian spies" → "Russian spies".
@@ -766,18 +777,15 @@ fn resolve_pronouns(ann: &mut Annotated) {
             if matches!(w.as_str(), "i" | "me" | "my") {
                 // "I want to congratulate Heather," the president tweeted.
                 if let Some(a) = speaker(ann, si) {
-                    added.push(Mention {
-                        sentence: si,
-                        tokens: ti..ti + 1,
-                        span: t.span.clone(),
-                        text: t.form.clone(),
-                        name: a.name.clone(),
-                        key: String::new(),
-                        kind: a.kind,
-                        entity: a.entity,
-                        is_name: false,
-                        why: "first person: the speaker the sentence quotes",
-                    });
+                    added.push(reference(
+                        si,
+                        ti,
+                        t,
+                        a.name.clone(),
+                        a.kind,
+                        a.entity,
+                        "first person: the speaker the sentence quotes",
+                    ));
                 }
                 continue;
             }
@@ -814,28 +822,19 @@ fn resolve_pronouns(ann: &mut Annotated) {
                     .max_by_key(|m| (m.sentence, m.tokens.start))
             });
             if let Some(a) = ante {
-                added.push(Mention {
-                    sentence: si,
-                    tokens: ti..ti + 1,
-                    span: t.span.clone(),
-                    text: t.form.clone(),
-                    name: a.name.clone(),
-                    key: String::new(),
-                    kind: a.kind,
-                    entity: a.entity,
-                    is_name: false,
-                    why: "pronoun: the nearest earlier name of a fitting type",
-                });
+                added.push(reference(
+                    si,
+                    ti,
+                    t,
+                    a.name.clone(),
+                    a.kind,
+                    a.entity,
+                    "pronoun: the nearest earlier name of a fitting type",
+                ));
             }
         }
     }
-    for m in &added {
-        if let Some(e) = m.entity {
-            ann.entities[e].mentions += 1;
-        }
-    }
-    // Appended, not sorted: standing facts refer to mentions by index.
-    ann.mentions.extend(added);
+    add_resolved(ann, added);
 }
 
 #[cfg(test)]
