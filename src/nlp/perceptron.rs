@@ -413,28 +413,48 @@ impl Weights {
 impl Scorer for Weights {
     #[inline]
     fn score(&self, feats: &[u64], scores: &mut [i32]) {
-        for &f in feats {
-            let fp = fingerprint(f);
-            let mut i = f as usize & self.mask;
-            loop {
-                let s = self.slots[i];
-                if s.fp & !1 == fp {
-                    if s.fp & 1 == 1 {
-                        scores[(s.data >> 16) as usize] += s.data as u16 as i16 as i32;
-                    } else {
-                        let at = s.data as usize;
-                        let h = self.entries[at];
-                        let len = h.class as usize | (h.w as u16 as usize) << 16;
-                        for e in &self.entries[at + 1..at + 1 + len] {
-                            scores[e.class as usize] += e.w as i32;
+        // Three phases so that the cache misses of one phase overlap: load
+        // every first slot, resolve the slots (rarely probing further), then
+        // touch every out-of-line row before summing the rows.
+        const CH: usize = 64;
+        let mut buf = [Slot::default(); CH];
+        let mut rows = [0u32; CH];
+        let mut heads = [0u32; CH];
+        for chunk in feats.chunks(CH) {
+            for (b, &f) in buf.iter_mut().zip(chunk) {
+                *b = self.slots[f as usize & self.mask];
+            }
+            let mut nrows = 0;
+            for (&f, &first) in chunk.iter().zip(&buf) {
+                let fp = fingerprint(f);
+                let mut i = f as usize & self.mask;
+                let mut s = first;
+                loop {
+                    if s.fp & !1 == fp {
+                        if s.fp & 1 == 1 {
+                            scores[(s.data >> 16) as usize] += s.data as u16 as i16 as i32;
+                        } else {
+                            rows[nrows] = s.data;
+                            nrows += 1;
                         }
+                        break;
                     }
-                    break;
+                    if s.fp == 0 {
+                        break;
+                    }
+                    i = (i + 1) & self.mask;
+                    s = self.slots[i];
                 }
-                if s.fp == 0 {
-                    break;
+            }
+            for (h, &at) in heads.iter_mut().zip(&rows[..nrows]) {
+                let e = self.entries[at as usize];
+                *h = e.class as u32 | (e.w as u16 as u32) << 16;
+            }
+            for (&len, &at) in heads[..nrows].iter().zip(&rows[..nrows]) {
+                let at = at as usize + 1;
+                for e in &self.entries[at..at + len as usize] {
+                    scores[e.class as usize] += e.w as i32;
                 }
-                i = (i + 1) & self.mask;
             }
         }
     }
