@@ -30,7 +30,7 @@ fn tiny_parser() -> Parser {
         seed: 7,
         ..Default::default()
     };
-    Parser::train(&tiny(), None, &cfg, &mut |_| {}).expect("parser trains")
+    Parser::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("parser trains")
 }
 
 #[test]
@@ -65,8 +65,9 @@ fn assert_learns(t: &Tagger) {
 fn parser_learns_training_sentences() {
     let p = tiny_parser();
     for s in tiny() {
-        let arcs = p.parse_xpos(
+        let arcs = p.parse_tags(
             &s.forms(),
+            &s.words.iter().map(|w| w.upos.as_str()).collect::<Vec<_>>(),
             &s.words.iter().map(|w| w.xpos.as_str()).collect::<Vec<_>>(),
         );
         for (a, w) in arcs.iter().zip(&s.words) {

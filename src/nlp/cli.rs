@@ -1,5 +1,6 @@
 //! `train` and `evaluate` commands for the tagger and parser.
 
+use super::clusters::Lexicon;
 use super::conllu::{self, Sentence};
 use super::parser::{self, Parser};
 use super::tagger::{self, Tagger};
@@ -44,6 +45,9 @@ pub struct TrainArgs {
     /// Random seed for shuffling and exploration.
     #[arg(long, default_value_t = 0x5eed)]
     pub seed: u64,
+    /// Word clusters from `train clusters` (copied into the model).
+    #[arg(long)]
+    pub clusters: Option<PathBuf>,
 }
 
 /// `newsgraph evaluate <kind> --model MODEL --test FILE`.
@@ -83,13 +87,20 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
     let start = Instant::now();
     let train = conllu::read_file(&args.train)?;
     let dev = conllu::read_file(&args.dev)?;
+    let clusters = match &args.clusters {
+        Some(p) => Some(Lexicon::load(p)?.to_data()),
+        None => None,
+    };
     match args.kind {
         ModelKind::Tagger => {
-            let cfg = tagger::TrainConfig {
+            let mut cfg = tagger::TrainConfig {
                 epochs: args.epochs.unwrap_or(tagger::TrainConfig::default().epochs),
                 seed: args.seed,
                 ..Default::default()
             };
+            if let Ok(v) = std::env::var("NG_TPASSES") {
+                cfg.passes = v.parse()?;
+            }
             let t = Tagger::train(&train, Some(&dev), &cfg, &mut |m| log(m))?;
             t.save(&args.output)?;
             let acc = t.evaluate(&dev);
@@ -113,7 +124,14 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 passes: 1,
                 ..tcfg.clone()
             };
-            let jk = tagger::jackknife(&train, args.folds, &jk_cfg, &mut |m| log(m))?;
+            let jk = if args.folds == 0 {
+                train.clone()
+            } else {
+                tagger::jackknife(&train, args.folds, &jk_cfg, &mut |m| log(m))?
+            };
+            if let Ok(p) = std::env::var("NG_DUMP_JK") {
+                std::fs::write(p, conllu::write(&jk))?;
+            }
             let dev_tagger = match &args.tagger {
                 Some(p) => Tagger::load(p)?,
                 None => Tagger::train(&train, None, &tcfg, &mut |_| {})?,
@@ -123,12 +141,19 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 "tags ready after {:.1}s",
                 start.elapsed().as_secs_f64()
             ));
-            let cfg = parser::TrainConfig {
+            let mut cfg = parser::TrainConfig {
                 epochs: args.epochs.unwrap_or(parser::TrainConfig::default().epochs),
                 seed: args.seed,
                 ..Default::default()
             };
-            let p = Parser::train(&jk, Some(&dev), &cfg, &mut |m| log(m))?;
+            if let Ok(v) = std::env::var("NG_K") {
+                let v: Vec<usize> = v.split(',').map(|x| x.parse().unwrap_or(0)).collect();
+                cfg.arc_labels = [v[0], v[1]];
+            }
+            if let Ok(v) = std::env::var("NG_PRUNE") {
+                cfg.prune = v.parse()?;
+            }
+            let p = Parser::train(&jk, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             p.save(&args.output)?;
             let s = p.evaluate(&dev);
             let (f, w) = p.size();

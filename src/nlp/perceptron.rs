@@ -460,6 +460,108 @@ impl Scorer for Weights {
     }
 }
 
+/// Slot of [`SmallWeights`]: key fingerprint (never 0) and the whole row.
+#[derive(Clone, Copy, Debug)]
+struct SmallSlot<const N: usize> {
+    fp: u32,
+    w: [i16; N],
+}
+
+impl<const N: usize> Default for SmallSlot<N> {
+    fn default() -> Self {
+        SmallSlot { fp: 0, w: [0; N] }
+    }
+}
+
+/// Inference weights for models with at most `N` classes (the parser's
+/// transitions): each slot holds the key fingerprint and the dense row, so
+/// scoring a feature costs one memory access.
+#[derive(Clone, Debug)]
+pub struct SmallWeights<const N: usize> {
+    data: WeightsData,
+    mask: usize,
+    slots: Vec<SmallSlot<N>>,
+}
+
+impl<const N: usize> SmallWeights<N> {
+    /// Builds the table; `None` if the model has more than `N` classes.
+    pub fn from_data(data: WeightsData) -> Option<SmallWeights<N>> {
+        if data.n_classes as usize > N {
+            return None;
+        }
+        let n = data.row_lens.len();
+        let cap = (n + n / 2).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut slots = vec![SmallSlot::default(); cap];
+        let mut key = 0u64;
+        let mut start = 0usize;
+        for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
+            key = key.wrapping_add(*d);
+            let len = len as usize;
+            let mut w = [0i16; N];
+            for k in start..start + len {
+                w[data.classes[k] as usize] = data.values[k];
+            }
+            let mut i = key as usize & mask;
+            while slots[i].fp != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = SmallSlot {
+                fp: small_fingerprint(key),
+                w,
+            };
+            start += len;
+        }
+        Some(SmallWeights { data, mask, slots })
+    }
+
+    /// Serializable form.
+    pub fn data(&self) -> &WeightsData {
+        &self.data
+    }
+
+    /// Number of stored features and non-zero weights.
+    pub fn size(&self) -> (usize, usize) {
+        (self.data.row_lens.len(), self.data.values.len())
+    }
+}
+
+#[inline]
+fn small_fingerprint(key: u64) -> u32 {
+    (key >> 32) as u32 | 1
+}
+
+impl<const N: usize> Scorer for SmallWeights<N> {
+    #[inline]
+    fn score(&self, feats: &[u64], scores: &mut [i32]) {
+        const CH: usize = 64;
+        let mut buf = [SmallSlot::<N>::default(); CH];
+        let mut acc = [0i32; N];
+        for chunk in feats.chunks(CH) {
+            for (b, &f) in buf.iter_mut().zip(chunk) {
+                *b = self.slots[f as usize & self.mask];
+            }
+            for (&f, &first) in chunk.iter().zip(&buf) {
+                let fp = small_fingerprint(f);
+                let mut s = first;
+                let mut i = f as usize & self.mask;
+                while s.fp != fp && s.fp != 0 {
+                    i = (i + 1) & self.mask;
+                    s = self.slots[i];
+                }
+                if s.fp == fp {
+                    for (a, &w) in acc.iter_mut().zip(&s.w) {
+                        *a += w as i32;
+                    }
+                }
+            }
+        }
+        for (s, a) in scores.iter_mut().zip(acc) {
+            *s += a;
+        }
+    }
+}
+
 /// Index of the highest score among classes allowed by `valid`
 /// (ties go to the lowest index, for determinism).
 #[inline]

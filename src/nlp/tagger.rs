@@ -482,7 +482,7 @@ fn train_pass(
             100.0 * correct as f64 / total.max(1) as f64
         ));
     }
-    model.average(0.0)
+    model.average(std::env::var("NG_TPRUNE").ok().and_then(|v| v.parse().ok()).unwrap_or(0.0))
 }
 
 fn build_ambiguity(
