@@ -17,7 +17,7 @@ fn tiny_tagger_passes(passes: usize) -> Tagger {
         passes,
         inner_folds: 2,
     };
-    Tagger::train(&tiny(), None, &cfg, &mut |_| {}).expect("tagger trains")
+    Tagger::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("tagger trains")
 }
 
 fn tiny_tagger() -> Tagger {

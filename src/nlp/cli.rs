@@ -101,7 +101,7 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
             if let Ok(v) = std::env::var("NG_TPASSES") {
                 cfg.passes = v.parse()?;
             }
-            let t = Tagger::train(&train, Some(&dev), &cfg, &mut |m| log(m))?;
+            let t = Tagger::train(&train, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             t.save(&args.output)?;
             let acc = t.evaluate(&dev);
             let (f, w) = t.size();
@@ -127,14 +127,14 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
             let jk = if args.folds == 0 {
                 train.clone()
             } else {
-                tagger::jackknife(&train, args.folds, &jk_cfg, &mut |m| log(m))?
+                tagger::jackknife(&train, args.folds, clusters.as_ref(), &jk_cfg, &mut |m| log(m))?
             };
             if let Ok(p) = std::env::var("NG_DUMP_JK") {
                 std::fs::write(p, conllu::write(&jk))?;
             }
             let dev_tagger = match &args.tagger {
                 Some(p) => Tagger::load(p)?,
-                None => Tagger::train(&train, None, &tcfg, &mut |_| {})?,
+                None => Tagger::train(&train, None, clusters.as_ref(), &tcfg, &mut |_| {})?,
             };
             let dev = retag(&dev, &dev_tagger);
             log(&format!(

@@ -11,7 +11,6 @@
 
 use super::clusters::{Lexicon, LexiconData};
 use super::conllu::Sentence;
-use super::ner::{lowercase_into, normalize_into, token_key};
 use super::perceptron::{
     argmax_where, Fx, Rng, Scorer, SmallWeights, Trainer, Weights, WeightsData,
 };
@@ -399,7 +398,7 @@ impl Parser {
         let labels: Vec<&str> = label_set.into_iter().collect();
         let nl = labels.len();
         let root = labels.iter().position(|&l| l == "root").unwrap_or(0);
-        let lex_data = clusters.map(clusters_only).unwrap_or_default();
+        let lex_data = clusters.map(LexiconData::clusters_only).unwrap_or_default();
         let lex = Lexicon::from_data(&lex_data);
         let mut opts = OPT_UPOS;
         if !lex_data.words.is_empty() {
@@ -581,7 +580,7 @@ impl Parser {
                     s.las,
                     parser.size()
                 ));
-                parser.save(Path::new(&format!("/tmp/exp/prune_{x}.bin.zst")))?;
+                parser.save(Path::new(&format!("prune_{x}.bin.zst")))?;
             }
         }
         match best {
@@ -621,28 +620,6 @@ impl Parser {
             words: n,
         }
     }
-}
-
-/// Only the cluster tables of a lexicon (the parser and tagger do not use
-/// the capitalisation statistics).
-pub(crate) fn clusters_only(d: &LexiconData) -> LexiconData {
-    LexiconData {
-        words: d.words.clone(),
-        leaf: d.leaf.clone(),
-        parents: d.parents.clone(),
-        cap_words: Vec::new(),
-        cap_bucket: Vec::new(),
-    }
-}
-
-/// Cluster ids (leaf, middle, coarse) of a word: its normalized form, else
-/// its lowercased form; `None` if neither was clustered.
-pub(crate) fn word_clusters(lex: &Lexicon, word: &str, buf: &mut String) -> Option<[u32; 3]> {
-    normalize_into(word, buf);
-    lex.cluster(token_key(buf)).or_else(|| {
-        lowercase_into(word, buf);
-        lex.cluster(token_key(buf))
-    })
 }
 
 /// Attachment scores in percent (punctuation included).
@@ -755,7 +732,7 @@ impl Ctx {
             let ph = Fx::new(6).s(x);
             p.push(if opts & OPT_UPOS != 0 { ph.s(u).0 } else { ph.0 });
             let cl = if opts & OPT_CLUSTERS != 0 {
-                word_clusters(lex, word, &mut buf)
+                lex.word_clusters(word, &mut buf)
             } else {
                 None
             };

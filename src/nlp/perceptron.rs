@@ -313,7 +313,13 @@ pub struct Weights {
     mask: usize,
     slots: Vec<Slot>,
     entries: Vec<Entry>,
+    /// Long rows, stored densely (`stride` weights each) for vectorized adds.
+    dense: Vec<i16>,
+    stride: usize,
 }
+
+/// Flag in [`Slot::data`] for an offset into [`Weights::dense`].
+const DENSE: u32 = 1 << 31;
 
 impl Weights {
     /// Builds the lookup table from the serialized form.
@@ -324,12 +330,25 @@ impl Weights {
         let mask = cap - 1;
         let mut slots = vec![Slot::default(); cap];
         let mut entries = Vec::with_capacity(data.classes.len() + n / 2);
+        let nc = data.n_classes as usize;
+        let stride = (nc + 7) & !7;
+        let mut dense = Vec::new();
         let mut key = 0u64;
         let mut start = 0usize;
         for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
             key = key.wrapping_add(*d);
             let len = len as usize;
-            let slot = if len == 1 {
+            let slot = if len > 1 && nc >= 8 && len * 4 >= nc {
+                let at = dense.len();
+                dense.resize(at + stride, 0);
+                for k in start..start + len {
+                    dense[at + data.classes[k] as usize] = data.values[k];
+                }
+                Slot {
+                    fp: fingerprint(key),
+                    data: at as u32 | DENSE,
+                }
+            } else if len == 1 {
                 Slot {
                     fp: fingerprint(key) | 1,
                     data: (data.classes[start] as u32) << 16 | data.values[start] as u16 as u32,
@@ -363,6 +382,8 @@ impl Weights {
             mask,
             slots,
             entries,
+            dense,
+            stride,
         }
     }
 
@@ -447,13 +468,25 @@ impl Scorer for Weights {
                 }
             }
             for (h, &at) in heads.iter_mut().zip(&rows[..nrows]) {
-                let e = self.entries[at as usize];
-                *h = e.class as u32 | (e.w as u16 as u32) << 16;
+                *h = if at & DENSE != 0 {
+                    self.dense[(at & !DENSE) as usize] as u32
+                } else {
+                    let e = self.entries[at as usize];
+                    e.class as u32 | (e.w as u16 as u32) << 16
+                };
             }
             for (&len, &at) in heads[..nrows].iter().zip(&rows[..nrows]) {
-                let at = at as usize + 1;
-                for e in &self.entries[at..at + len as usize] {
-                    scores[e.class as usize] += e.w as i32;
+                if at & DENSE != 0 {
+                    let at = (at & !DENSE) as usize;
+                    let row = &self.dense[at..at + self.stride];
+                    for (s, &w) in scores.iter_mut().zip(row) {
+                        *s += w as i32;
+                    }
+                } else {
+                    let at = at as usize + 1;
+                    for e in &self.entries[at..at + len as usize] {
+                        scores[e.class as usize] += e.w as i32;
+                    }
                 }
             }
         }

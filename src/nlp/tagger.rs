@@ -1,6 +1,7 @@
 //! Greedy left-to-right averaged-perceptron POS tagger predicting joint
 //! (UPOS, Penn XPOS) classes, plus the lemmatizer.
 
+use super::clusters::{Lexicon, LexiconData};
 use super::conllu::Sentence;
 use super::lemma::{LemmaData, Lemmatizer};
 use super::perceptron::{
@@ -129,7 +130,7 @@ impl Default for TrainConfig {
     }
 }
 
-const MAGIC: &str = "newsgraph-tagger-v1";
+const MAGIC: &str = "newsgraph-tagger-v2";
 
 #[derive(Serialize, Deserialize)]
 struct TaggerFile {
@@ -140,6 +141,8 @@ struct TaggerFile {
     /// One weight set per tagging pass.
     weights: Vec<WeightsData>,
     lemma: LemmaData,
+    /// Word clusters (empty: no cluster features).
+    clusters: LexiconData,
 }
 
 /// Averaged-perceptron POS tagger with lemmatizer.
@@ -149,6 +152,7 @@ pub struct Tagger {
     ambiguity: HashMap<u64, u64, BuildNoHash>,
     weights: Vec<Weights>,
     lemma: Lemmatizer,
+    lex: Lexicon,
 }
 
 static SHIPPED: &[u8] = include_bytes!("../../data/models/tagger.bin.zst");
@@ -185,11 +189,15 @@ impl Tagger {
                 bail!("class count mismatch");
             }
         }
+        if f.clusters.words.len() != f.clusters.leaf.len() {
+            bail!("inconsistent cluster table");
+        }
         Ok(Tagger::assemble(
             f.classes,
             f.ambiguity,
             f.weights.into_iter().map(Weights::from_data).collect(),
             Lemmatizer::from_data(f.lemma),
+            Lexicon::from_data(&f.clusters),
         ))
     }
 
@@ -198,6 +206,7 @@ impl Tagger {
         ambiguity: Vec<(u64, u64)>,
         weights: Vec<Weights>,
         lemma: Lemmatizer,
+        lex: Lexicon,
     ) -> Tagger {
         let classes = class_names
             .iter()
@@ -209,6 +218,7 @@ impl Tagger {
             ambiguity: ambiguity.into_iter().collect(),
             weights,
             lemma,
+            lex,
         }
     }
 
@@ -222,6 +232,7 @@ impl Tagger {
             ambiguity,
             weights: self.weights.iter().map(|w| w.data().clone()).collect(),
             lemma: self.lemma.data().clone(),
+            clusters: self.lex.to_data(),
         })
     }
 
@@ -257,7 +268,7 @@ impl Tagger {
 
     /// Predicted class ids (indices into the joint tag inventory).
     fn tag_ids(&self, words: &[&str]) -> Vec<usize> {
-        let toks = token_info(words, &self.ambiguity);
+        let toks = token_info(words, &self.ambiguity, &self.lex);
         let mut first: Option<Vec<usize>> = None;
         for w in &self.weights {
             first = Some(run_pass(w, &toks, first.as_deref(), self.classes.len()));
@@ -265,10 +276,12 @@ impl Tagger {
         first.unwrap_or_default()
     }
 
-    /// Trains on `train`; logs accuracy on `dev` if given.
+    /// Trains on `train`; logs accuracy on `dev` if given. `clusters` (word
+    /// clusters learned from unlabelled text) are copied into the model.
     pub fn train(
         train: &[Sentence],
         dev: Option<&[Sentence]>,
+        clusters: Option<&LexiconData>,
         cfg: &TrainConfig,
         log: &mut dyn FnMut(&str),
     ) -> Result<Tagger> {
@@ -289,6 +302,7 @@ impl Tagger {
         let nc = class_names.len();
         let ambiguity = build_ambiguity(train, &class_set);
         let amb_map: HashMap<u64, u64, BuildNoHash> = ambiguity.iter().copied().collect();
+        let lex = Lexicon::from_data(&clusters.map(LexiconData::clusters_only).unwrap_or_default());
         let lemma = Lemmatizer::train(train.iter().flat_map(|s| {
             s.words
                 .iter()
@@ -304,7 +318,7 @@ impl Tagger {
                     .iter()
                     .map(|w| class_set[&(w.upos.clone(), w.xpos.clone())])
                     .collect();
-                (token_info(&forms, &amb_map), gold)
+                (token_info(&forms, &amb_map, &lex), gold)
             })
             .collect();
         let all: Vec<usize> = (0..prepared.len()).collect();
@@ -332,7 +346,7 @@ impl Tagger {
             log("tagger: second pass");
             weights.push(train_pass(&prepared, &all, Some(&fp), nc, cfg, log));
         }
-        let t = Tagger::assemble(class_names, ambiguity, weights, lemma);
+        let t = Tagger::assemble(class_names, ambiguity, weights, lemma, lex);
         if let Some(dev) = dev {
             let acc = t.evaluate(dev);
             log(&format!(
@@ -392,6 +406,7 @@ pub struct TagAccuracy {
 pub fn jackknife(
     train: &[Sentence],
     folds: usize,
+    clusters: Option<&LexiconData>,
     cfg: &TrainConfig,
     log: &mut dyn FnMut(&str),
 ) -> Result<Vec<Sentence>> {
@@ -406,7 +421,7 @@ pub fn jackknife(
                 .filter(|(i, _)| i % folds != k)
                 .map(|(_, s)| s.clone())
                 .collect();
-            let t = Tagger::train(&rest, None, cfg, &mut |_| {})?;
+            let t = Tagger::train(&rest, None, clusters, cfg, &mut |_| {})?;
             Ok((0..train.len())
                 .filter(|i| i % folds == k)
                 .map(|i| (i, t.tag(&train[i].forms())))
@@ -531,9 +546,16 @@ struct Tok {
     shape: u64,
     flags: u64,
     amb: u64,
+    /// Leaf, middle and coarse cluster ids ([`NO_CLUSTER`] if unknown);
+    /// all zero when the model has no clusters.
+    cl: [u64; 3],
 }
 
-fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> {
+const NO_CLUSTER: u64 = 0xffff;
+
+fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>, lex: &Lexicon) -> Vec<Tok> {
+    let use_clusters = lex.num_words() > 0;
+    let mut buf = String::new();
     let mut out = Vec::with_capacity(words.len());
     let alpha_words = words
         .iter()
@@ -602,6 +624,12 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> 
             | ((first_upper && i > 0) as u64) << 5
             | style << 6;
         let wk = word_key(w);
+        let cl = if use_clusters {
+            lex.word_clusters(w, &mut buf)
+                .map_or([NO_CLUSTER; 3], |c| c.map(|x| x as u64 + 1))
+        } else {
+            [0; 3]
+        };
         out.push(Tok {
             w: Fx::new(2).s(w).0,
             lw: Fx::new(3).s(&low).0,
@@ -610,6 +638,7 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> 
             shape: Fx::new(4).s(&shape).0,
             flags,
             amb: amb.get(&wk).copied().unwrap_or(0),
+            cl,
         });
     }
     out
@@ -693,6 +722,19 @@ fn features(toks: &[Tok], i: usize, hist: &[usize], first: Option<&[usize]>, out
         out.push(f(38).u(caps(-1)).u(caps(0)).u(caps(1)).done());
         out.push(f(39).u(t.flags).u(t.amb).done());
         out.push(f(40).u(p1).u(t.lw).u(lw(1)).done());
+    }
+    if t.cl[0] != 0 {
+        let cl = |d: isize| get(d).map_or([PAD.wrapping_add(d as u64); 3], |t| t.cl);
+        let (c0, cm1, cp1) = (t.cl, cl(-1), cl(1));
+        out.push(f(60).u(c0[0]).done());
+        out.push(f(61).u(c0[1]).done());
+        out.push(f(62).u(c0[2]).done());
+        out.push(f(63).u(cm1[0]).done());
+        out.push(f(64).u(cp1[0]).done());
+        out.push(f(65).u(cl(2)[1]).done());
+        out.push(f(66).u(p1).u(c0[1]).done());
+        out.push(f(67).u(c0[1]).u(cp1[1]).done());
+        out.push(f(68).u(cm1[1]).u(c0[1]).done());
     }
 }
 
