@@ -16,6 +16,7 @@ fn tiny_tagger_passes(passes: usize) -> Tagger {
         seed: 7,
         passes,
         inner_folds: 2,
+        models: 1,
     };
     Tagger::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("tagger trains")
 }

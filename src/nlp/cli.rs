@@ -101,6 +101,9 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
             if let Ok(v) = std::env::var("NG_TPASSES") {
                 cfg.passes = v.parse()?;
             }
+            if let Ok(v) = std::env::var("NG_TMODELS") {
+                cfg.models = v.parse()?;
+            }
             let t = Tagger::train(&train, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             t.save(&args.output)?;
             let acc = t.evaluate(&dev);
@@ -149,6 +152,9 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
             if let Ok(v) = std::env::var("NG_K") {
                 let v: Vec<usize> = v.split(',').map(|x| x.parse().unwrap_or(0)).collect();
                 cfg.arc_labels = [v[0], v[1]];
+            }
+            if let Ok(v) = std::env::var("NG_MINCOUNT") {
+                cfg.min_count = v.parse()?;
             }
             if let Ok(v) = std::env::var("NG_PRUNE") {
                 cfg.prune = v.parse()?;

@@ -104,6 +104,16 @@ impl Lexicon {
         })
     }
 
+    /// Capitalisation bucket of a word ([`CAP_UNKNOWN`] if never seen).
+    #[inline]
+    pub fn word_cap_bucket(&self, word: &str, buf: &mut String) -> u8 {
+        if self.caps.is_empty() {
+            return CAP_UNKNOWN;
+        }
+        lowercase_into(word, buf);
+        self.cap_bucket(token_key(buf))
+    }
+
     /// Capitalisation bucket of a word, by the key of its lowercased form.
     #[inline]
     pub fn cap_bucket(&self, lower_key: u64) -> u8 {

@@ -12,13 +12,13 @@
 use super::clusters::{Lexicon, LexiconData};
 use super::conllu::Sentence;
 use super::perceptron::{
-    argmax_where, Fx, Rng, Scorer, SmallWeights, Trainer, Weights, WeightsData,
+    argmax_where, BuildNoHash, Fx, Rng, Scorer, SmallWeights, Trainer, Weights, WeightsData,
 };
 use super::tagger::TaggedToken;
 use super::{decode, encode, intern};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -47,6 +47,8 @@ pub struct TrainConfig {
     /// Relations that get their own left-arc / right-arc transition class
     /// (the most frequent ones in each direction).
     pub arc_labels: [usize; 2],
+    /// Features seen fewer times on the gold transition paths are not used.
+    pub min_count: u32,
 }
 
 impl Default for TrainConfig {
@@ -58,6 +60,7 @@ impl Default for TrainConfig {
             explore_p: 0.9,
             prune: 0.0,
             arc_labels: [0, 0],
+            min_count: 1,
         }
     }
 }
@@ -462,15 +465,65 @@ impl Parser {
             bail!("too many transition classes");
         }
 
+        let mut feats = Vec::with_capacity(128);
+        let mut lfeats = Vec::with_capacity(64);
+        let mut costs = vec![0u32; nc];
+        // Features seen fewer than `min_count` times on the gold paths are
+        // left out: rare features cost memory and time and barely help.
+        let keep = if cfg.min_count > 1 {
+            let (mut mc, mut lc): (HashMap<u64, u32, BuildNoHash>, HashMap<u64, u32, BuildNoHash>) =
+                Default::default();
+            for p in &prepared {
+                let mut st = State::new(p.ctx.n);
+                while !st.terminal() {
+                    move_features(&p.ctx, &st, &mut feats);
+                    for &f in &feats {
+                        *mc.entry(f).or_default() += 1;
+                    }
+                    st.class_costs(&layout, &p.heads, &p.labels, &mut costs);
+                    let c = (0..nc)
+                        .find(|&c| st.valid_class(&layout, c) && costs[c] == 0)
+                        .unwrap_or(SHIFT);
+                    let (m, lab) = layout.kind[c];
+                    let label = match st.arc(m) {
+                        Some((0, _)) => root,
+                        Some(_) if lab != OTHER => lab as usize,
+                        Some((h, d)) => {
+                            label_features(&p.ctx, &st, h, d, &mut lfeats);
+                            for &f in &lfeats {
+                                *lc.entry(f).or_default() += 1;
+                            }
+                            p.labels[d] as usize
+                        }
+                        None => 0,
+                    };
+                    st.apply(m, label);
+                }
+            }
+            let set = |m: HashMap<u64, u32, BuildNoHash>| -> HashSet<u64, BuildNoHash> {
+                m.into_iter()
+                    .filter(|&(_, c)| c >= cfg.min_count)
+                    .map(|(f, _)| f)
+                    .collect()
+            };
+            let (ms, ls) = (set(mc), set(lc));
+            log(&format!(
+                "features seen {}+ times: {} transition, {} label",
+                cfg.min_count,
+                ms.len(),
+                ls.len()
+            ));
+            Some((ms, ls))
+        } else {
+            None
+        };
+
         let mut moves = Trainer::new(nc);
         let mut arcs = Trainer::new(nl);
         let mut rng = Rng::new(cfg.seed);
         let mut order: Vec<usize> = (0..prepared.len()).collect();
-        let mut feats = Vec::with_capacity(128);
-        let mut lfeats = Vec::with_capacity(64);
         let mut scores = vec![0i32; nl];
         let mut ms = vec![0i32; nc];
-        let mut costs = vec![0u32; nc];
         let mut best: Option<(f64, Parser)> = None;
         let build = |moves: &Trainer, arcs: &Trainer, prune: f64| {
             Parser::assemble(
@@ -493,6 +546,9 @@ impl Parser {
                 while !st.terminal() {
                     let explore = epoch >= cfg.explore_from;
                     move_features(ctx, &st, &mut feats);
+                    if let Some((k, _)) = &keep {
+                        feats.retain(|f| k.contains(f));
+                    }
                     ms.iter_mut().for_each(|s| *s = 0);
                     moves.score(&feats, &mut ms);
                     let valid = |c: usize| st.valid_class(&layout, c);
@@ -524,6 +580,9 @@ impl Parser {
                         Some(_) if lab != OTHER => lab as usize,
                         Some((h, d)) => {
                             label_features(ctx, &st, h, d, &mut lfeats);
+                            if let Some((_, k)) = &keep {
+                                lfeats.retain(|f| k.contains(f));
+                            }
                             scores.iter_mut().for_each(|s| *s = 0);
                             arcs.score(&lfeats, &mut scores);
                             let dir = (h < d) as usize;

@@ -8,7 +8,7 @@
 //! `i16`, in an open-addressing table keyed by the full 64-bit hash.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
@@ -196,62 +196,100 @@ impl Trainer {
         }
     }
 
-    /// Averaged, quantized weights; entries whose average rounds to zero are
-    /// pruned. `min_abs` prunes averaged weights below that magnitude first.
-    pub fn average(&self, min_abs: f64) -> Weights {
+    /// Averaged weights of every feature, sorted by key and class.
+    fn averaged_rows(&self) -> Vec<(u64, Vec<(u16, f64)>)> {
         let t = self.time.max(1) as f64;
         let mut keys: Vec<u64> = self.rows.keys().copied().collect();
         keys.sort_unstable();
-        let mut avg: Vec<(u64, Vec<(u16, f64)>)> = Vec::with_capacity(keys.len());
-        let mut max_abs = 0f64;
-        for k in keys {
-            let mut row: Vec<(u16, f64)> = self.rows[&k]
-                .iter()
-                .map(|e| {
-                    let tot = e.total + (self.time - e.stamp) as i64 * e.w as i64;
-                    (e.class, tot as f64 / t)
-                })
-                .filter(|&(_, a)| a.abs() >= min_abs && a != 0.0)
-                .collect();
-            row.sort_unstable_by_key(|e| e.0);
-            for &(_, a) in &row {
-                max_abs = max_abs.max(a.abs());
-            }
-            if !row.is_empty() {
-                avg.push((k, row));
-            }
-        }
-        let scale = if max_abs > 0.0 {
-            32767.0 / max_abs
-        } else {
-            1.0
-        };
-        let mut data = WeightsData {
-            n_classes: self.n_classes as u32,
-            key_deltas: Vec::with_capacity(avg.len()),
-            row_lens: Vec::with_capacity(avg.len()),
-            classes: Vec::new(),
-            values: Vec::new(),
-        };
-        let mut prev = 0u64;
-        for (k, row) in avg {
-            let mut n = 0u32;
-            for (c, a) in row {
-                let q = (a * scale).round();
-                if q != 0.0 {
-                    data.classes.push(c);
-                    data.values.push(q.clamp(-32767.0, 32767.0) as i16);
-                    n += 1;
+        keys.into_iter()
+            .map(|k| {
+                let mut row: Vec<(u16, f64)> = self.rows[&k]
+                    .iter()
+                    .map(|e| {
+                        let tot = e.total + (self.time - e.stamp) as i64 * e.w as i64;
+                        (e.class, tot as f64 / t)
+                    })
+                    .collect();
+                row.sort_unstable_by_key(|e| e.0);
+                (k, row)
+            })
+            .collect()
+    }
+
+    /// Averaged, quantized weights; entries whose average rounds to zero are
+    /// pruned. `min_abs` prunes averaged weights below that magnitude first.
+    pub fn average(&self, min_abs: f64) -> Weights {
+        quantize(self.n_classes, self.averaged_rows(), min_abs)
+    }
+
+    /// The mean of the averaged weights of several models over the same
+    /// classes (trained e.g. with different seeds), quantized as by
+    /// [`Trainer::average`].
+    pub fn average_many(models: &[Trainer], min_abs: f64) -> Weights {
+        let n_classes = models.iter().map(|m| m.n_classes).max().unwrap_or(0);
+        let mut sum: BTreeMap<u64, BTreeMap<u16, f64>> = BTreeMap::new();
+        for m in models {
+            for (k, row) in m.averaged_rows() {
+                let r = sum.entry(k).or_default();
+                for (c, a) in row {
+                    *r.entry(c).or_default() += a;
                 }
             }
-            if n > 0 {
-                data.key_deltas.push(k - prev);
-                prev = k;
-                data.row_lens.push(n);
+        }
+        let n = models.len().max(1) as f64;
+        let rows = sum
+            .into_iter()
+            .map(|(k, r)| (k, r.into_iter().map(|(c, a)| (c, a / n)).collect()))
+            .collect();
+        quantize(n_classes, rows, min_abs)
+    }
+}
+
+fn quantize(n_classes: usize, rows: Vec<(u64, Vec<(u16, f64)>)>, min_abs: f64) -> Weights {
+    let mut avg: Vec<(u64, Vec<(u16, f64)>)> = Vec::with_capacity(rows.len());
+    let mut max_abs = 0f64;
+    for (k, row) in rows {
+        let row: Vec<(u16, f64)> = row
+            .into_iter()
+            .filter(|&(_, a)| a.abs() >= min_abs && a != 0.0)
+            .collect();
+        for &(_, a) in &row {
+            max_abs = max_abs.max(a.abs());
+        }
+        if !row.is_empty() {
+            avg.push((k, row));
+        }
+    }
+    let scale = if max_abs > 0.0 {
+        32767.0 / max_abs
+    } else {
+        1.0
+    };
+    let mut data = WeightsData {
+        n_classes: n_classes as u32,
+        key_deltas: Vec::with_capacity(avg.len()),
+        row_lens: Vec::with_capacity(avg.len()),
+        classes: Vec::new(),
+        values: Vec::new(),
+    };
+    let mut prev = 0u64;
+    for (k, row) in avg {
+        let mut n = 0u32;
+        for (c, a) in row {
+            let q = (a * scale).round();
+            if q != 0.0 {
+                data.classes.push(c);
+                data.values.push(q.clamp(-32767.0, 32767.0) as i16);
+                n += 1;
             }
         }
-        Weights::from_data(data)
+        if n > 0 {
+            data.key_deltas.push(k - prev);
+            prev = k;
+            data.row_lens.push(n);
+        }
     }
+    Weights::from_data(data)
 }
 
 impl Scorer for Trainer {

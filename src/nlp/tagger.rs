@@ -117,6 +117,9 @@ pub struct TrainConfig {
     pub passes: usize,
     /// Jackknife folds for the first-pass tags the second pass trains on.
     pub inner_folds: usize,
+    /// Models trained with different shuffling seeds whose weights are
+    /// averaged.
+    pub models: usize,
 }
 
 impl Default for TrainConfig {
@@ -126,6 +129,7 @@ impl Default for TrainConfig {
             seed: 0x5eed,
             passes: 2,
             inner_folds: 4,
+            models: 1,
         }
     }
 }
@@ -302,7 +306,7 @@ impl Tagger {
         let nc = class_names.len();
         let ambiguity = build_ambiguity(train, &class_set);
         let amb_map: HashMap<u64, u64, BuildNoHash> = ambiguity.iter().copied().collect();
-        let lex = Lexicon::from_data(&clusters.map(LexiconData::clusters_only).unwrap_or_default());
+        let lex = Lexicon::from_data(&clusters.cloned().unwrap_or_default());
         let lemma = Lemmatizer::train(train.iter().flat_map(|s| {
             s.words
                 .iter()
@@ -464,9 +468,31 @@ fn train_pass(
     cfg: &TrainConfig,
     log: &mut dyn FnMut(&str),
 ) -> Weights {
+    let prune = std::env::var("NG_TPRUNE").ok().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    if cfg.models <= 1 {
+        return train_one(prepared, idx, first, nc, cfg.seed, cfg, log).average(prune);
+    }
+    let models: Vec<Trainer> = (0..cfg.models as u64)
+        .into_par_iter()
+        .map(|k| train_one(prepared, idx, first, nc, cfg.seed.wrapping_add(k), cfg, &mut |_| {}))
+        .collect();
+    log(&format!("tagger: averaged {} models", models.len()));
+    Trainer::average_many(&models, prune)
+}
+
+/// One perceptron trained with shuffling seed `seed`.
+fn train_one(
+    prepared: &[(Vec<Tok>, Vec<usize>)],
+    idx: &[usize],
+    first: Option<&[Vec<usize>]>,
+    nc: usize,
+    seed: u64,
+    cfg: &TrainConfig,
+    log: &mut dyn FnMut(&str),
+) -> Trainer {
     let mut model = Trainer::new(nc);
     let mut order = idx.to_vec();
-    let mut rng = Rng::new(cfg.seed);
+    let mut rng = Rng::new(seed);
     let mut feats = Vec::with_capacity(64);
     let mut scores = vec![0i32; nc];
     for epoch in 0..cfg.epochs.max(1) {
@@ -497,7 +523,7 @@ fn train_pass(
             100.0 * correct as f64 / total.max(1) as f64
         ));
     }
-    model.average(std::env::var("NG_TPRUNE").ok().and_then(|v| v.parse().ok()).unwrap_or(0.0))
+    model
 }
 
 fn build_ambiguity(
@@ -549,6 +575,8 @@ struct Tok {
     /// Leaf, middle and coarse cluster ids ([`NO_CLUSTER`] if unknown);
     /// all zero when the model has no clusters.
     cl: [u64; 3],
+    /// How often the word is capitalized in news text (bucket).
+    capb: u64,
 }
 
 const NO_CLUSTER: u64 = 0xffff;
@@ -639,6 +667,11 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>, lex: &Lexico
             flags,
             amb: amb.get(&wk).copied().unwrap_or(0),
             cl,
+            capb: if use_clusters {
+                lex.word_cap_bucket(w, &mut buf) as u64
+            } else {
+                0
+            },
         });
     }
     out
@@ -735,6 +768,9 @@ fn features(toks: &[Tok], i: usize, hist: &[usize], first: Option<&[usize]>, out
         out.push(f(66).u(p1).u(c0[1]).done());
         out.push(f(67).u(c0[1]).u(cp1[1]).done());
         out.push(f(68).u(cm1[1]).u(c0[1]).done());
+        out.push(f(69).u(t.capb).u(t.flags >> 4 & 3).done());
+        out.push(f(70).u(t.capb).u(t.flags >> 4 & 3).u(p1).done());
+        out.push(f(71).u(t.capb).u(t.flags >> 6).u(c0[1]).done());
     }
 }
 
