@@ -153,6 +153,12 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 let v: Vec<usize> = v.split(',').map(|x| x.parse().unwrap_or(0)).collect();
                 cfg.arc_labels = [v[0], v[1]];
             }
+            if let Ok(v) = std::env::var("NG_HOT") {
+                cfg.hot = v.parse()?;
+            }
+            if let Ok(v) = std::env::var("NG_MODELS") {
+                cfg.models = v.parse()?;
+            }
             if let Ok(v) = std::env::var("NG_MINCOUNT") {
                 cfg.min_count = v.parse()?;
             }

@@ -17,6 +17,7 @@ use super::perceptron::{
 use super::tagger::TaggedToken;
 use super::{decode, encode, intern};
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -49,6 +50,11 @@ pub struct TrainConfig {
     pub arc_labels: [usize; 2],
     /// Features seen fewer times on the gold transition paths are not used.
     pub min_count: u32,
+    /// Models trained on different shuffles whose weights are averaged
+    /// (1: a single model, the epoch with the best dev LAS).
+    pub models: usize,
+    /// Number of most frequent transition features kept in the small table.
+    pub hot: usize,
 }
 
 impl Default for TrainConfig {
@@ -61,6 +67,8 @@ impl Default for TrainConfig {
             prune: 0.0,
             arc_labels: [0, 0],
             min_count: 1,
+            models: 1,
+            hot: 32768,
         }
     }
 }
@@ -75,7 +83,8 @@ struct ParserFile {
     arc_labels: [Vec<u16>; 2],
     /// Feature-set options (bit 0: clusters, bit 1: UPOS in the tag).
     opts: u32,
-    moves: WeightsData,
+    /// Transition weights: frequent ("hot") features, then the rest.
+    moves: [WeightsData; 2],
     arcs: WeightsData,
     clusters: LexiconData,
 }
@@ -88,18 +97,23 @@ enum MoveTable {
 }
 
 impl MoveTable {
-    fn new(data: WeightsData) -> MoveTable {
-        match data.n_classes() {
-            0..=4 => MoveTable::Four(SmallWeights::from_data(data).expect("<= 4 classes")),
-            5..=8 => MoveTable::Eight(SmallWeights::from_data(data).expect("<= 8 classes")),
-            _ => MoveTable::Sparse(Weights::from_data(data)),
-        }
+    /// From the hot and cold rows (a sparse table has no hot rows).
+    fn new(hot: WeightsData, cold: WeightsData) -> Result<MoveTable> {
+        Ok(match cold.n_classes() {
+            0..=4 => MoveTable::Four(SmallWeights::from_parts(hot, cold).context("classes")?),
+            5..=8 => MoveTable::Eight(SmallWeights::from_parts(hot, cold).context("classes")?),
+            _ if hot.n_rows() == 0 => MoveTable::Sparse(Weights::from_data(cold)),
+            _ => bail!("a sparse transition table has no hot rows"),
+        })
     }
-    fn data(&self) -> &WeightsData {
+    fn data(&self) -> [WeightsData; 2] {
         match self {
-            MoveTable::Four(w) => w.data(),
-            MoveTable::Eight(w) => w.data(),
-            MoveTable::Sparse(w) => w.data(),
+            MoveTable::Four(w) => [w.data().0.clone(), w.data().1.clone()],
+            MoveTable::Eight(w) => [w.data().0.clone(), w.data().1.clone()],
+            MoveTable::Sparse(w) => {
+                let d = w.data();
+                [d.split(|_| false).0, d.clone()]
+            }
         }
     }
     fn size(&self) -> (usize, usize) {
@@ -206,7 +220,7 @@ impl Parser {
         if f.magic != MAGIC {
             bail!("not a parser model (magic {:?})", f.magic);
         }
-        for w in [&f.moves, &f.arcs] {
+        for w in [&f.moves[0], &f.moves[1], &f.arcs] {
             Weights::validate(w).map_err(|e| anyhow::anyhow!("corrupt weights: {e}"))?;
         }
         let nl = f.labels.len();
@@ -214,7 +228,7 @@ impl Parser {
             bail!("arc label out of range");
         }
         let layout = Layout::new(nl, f.arc_labels);
-        if f.moves.n_classes() != layout.n_classes()
+        if f.moves.iter().any(|m| m.n_classes() != layout.n_classes())
             || layout.n_classes() > MAX_CLASSES
             || f.arcs.n_classes() != nl
         {
@@ -223,11 +237,12 @@ impl Parser {
         if f.clusters.words.len() != f.clusters.leaf.len() {
             bail!("inconsistent cluster table");
         }
+        let [hot, cold] = f.moves;
         Parser::assemble(
             f.labels.iter().map(String::as_str),
             f.opts,
             layout,
-            f.moves,
+            (hot, cold),
             Weights::from_data(f.arcs),
             Lexicon::from_data(&f.clusters),
         )
@@ -237,7 +252,7 @@ impl Parser {
         labels: impl Iterator<Item = &'a str>,
         opts: u32,
         layout: Layout,
-        moves: WeightsData,
+        moves: (WeightsData, WeightsData),
         arcs: Weights,
         lex: Lexicon,
     ) -> Result<Parser> {
@@ -254,7 +269,7 @@ impl Parser {
             root,
             opts,
             layout,
-            moves: MoveTable::new(moves),
+            moves: MoveTable::new(moves.0, moves.1)?,
             arcs,
             lex,
         })
@@ -267,7 +282,7 @@ impl Parser {
             labels: self.labels.iter().map(|s| s.to_string()).collect(),
             arc_labels: self.layout.arc_labels.clone(),
             opts: self.opts,
-            moves: self.moves.data().clone(),
+            moves: self.moves.data(),
             arcs: self.arcs.data().clone(),
             clusters: self.lex.to_data(),
         })
@@ -411,11 +426,6 @@ impl Parser {
             opts = v.parse().unwrap_or(opts);
         }
 
-        struct Prep {
-            ctx: Ctx,
-            heads: Vec<usize>,
-            labels: Vec<u16>,
-        }
         let mut prepared = Vec::new();
         let mut skipped = 0;
         // Label frequencies per direction, for the labels with own classes.
@@ -468,39 +478,48 @@ impl Parser {
         let mut feats = Vec::with_capacity(128);
         let mut lfeats = Vec::with_capacity(64);
         let mut costs = vec![0u32; nc];
-        // Features seen fewer than `min_count` times on the gold paths are
-        // left out: rare features cost memory and time and barely help.
-        let keep = if cfg.min_count > 1 {
-            let (mut mc, mut lc): (HashMap<u64, u32, BuildNoHash>, HashMap<u64, u32, BuildNoHash>) =
-                Default::default();
-            for p in &prepared {
-                let mut st = State::new(p.ctx.n);
-                while !st.terminal() {
-                    move_features(&p.ctx, &st, &mut feats);
-                    for &f in &feats {
-                        *mc.entry(f).or_default() += 1;
-                    }
-                    st.class_costs(&layout, &p.heads, &p.labels, &mut costs);
-                    let c = (0..nc)
-                        .find(|&c| st.valid_class(&layout, c) && costs[c] == 0)
-                        .unwrap_or(SHIFT);
-                    let (m, lab) = layout.kind[c];
-                    let label = match st.arc(m) {
-                        Some((0, _)) => root,
-                        Some(_) if lab != OTHER => lab as usize,
-                        Some((h, d)) => {
-                            label_features(&p.ctx, &st, h, d, &mut lfeats);
-                            for &f in &lfeats {
-                                *lc.entry(f).or_default() += 1;
-                            }
-                            p.labels[d] as usize
-                        }
-                        None => 0,
-                    };
-                    st.apply(m, label);
+        // Feature counts on the gold transition paths: features seen fewer
+        // than `min_count` times are left out (rare features cost memory and
+        // time and barely help), and the `hot` most frequent transition
+        // features get the small table that stays in cache.
+        let (mut mc, mut lc): (HashMap<u64, u32, BuildNoHash>, HashMap<u64, u32, BuildNoHash>) =
+            Default::default();
+        for p in &prepared {
+            let mut st = State::new(p.ctx.n);
+            while !st.terminal() {
+                move_features(&p.ctx, &st, &mut feats);
+                for &f in &feats {
+                    *mc.entry(f).or_default() += 1;
                 }
+                st.class_costs(&layout, &p.heads, &p.labels, &mut costs);
+                let c = (0..nc)
+                    .find(|&c| st.valid_class(&layout, c) && costs[c] == 0)
+                    .unwrap_or(SHIFT);
+                let (m, lab) = layout.kind[c];
+                let label = match st.arc(m) {
+                    Some((0, _)) => root,
+                    Some(_) if lab != OTHER => lab as usize,
+                    Some((h, d)) => {
+                        label_features(&p.ctx, &st, h, d, &mut lfeats);
+                        for &f in &lfeats {
+                            *lc.entry(f).or_default() += 1;
+                        }
+                        p.labels[d] as usize
+                    }
+                    None => 0,
+                };
+                st.apply(m, label);
             }
-            let set = |m: HashMap<u64, u32, BuildNoHash>| -> HashSet<u64, BuildNoHash> {
+        }
+        let hot: FeatureSet = if nc <= 8 {
+            let mut v: Vec<(u32, u64)> = mc.iter().map(|(&f, &c)| (c, f)).collect();
+            v.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            v.into_iter().take(cfg.hot).map(|x| x.1).collect()
+        } else {
+            FeatureSet::default()
+        };
+        let keep = if cfg.min_count > 1 {
+            let set = |m: HashMap<u64, u32, BuildNoHash>| -> FeatureSet {
                 m.into_iter()
                     .filter(|&(_, c)| c >= cfg.min_count)
                     .map(|(f, _)| f)
@@ -518,134 +537,79 @@ impl Parser {
             None
         };
 
-        let mut moves = Trainer::new(nc);
-        let mut arcs = Trainer::new(nl);
-        let mut rng = Rng::new(cfg.seed);
-        let mut order: Vec<usize> = (0..prepared.len()).collect();
-        let mut scores = vec![0i32; nl];
-        let mut ms = vec![0i32; nc];
-        let mut best: Option<(f64, Parser)> = None;
+        let setup = Setup {
+            prepared: &prepared,
+            layout: &layout,
+            keep: keep.as_ref(),
+            root,
+            cfg,
+        };
         let build = |moves: &Trainer, arcs: &Trainer, prune: f64| {
             Parser::assemble(
                 labels.iter().copied(),
                 opts,
                 layout.clone(),
-                moves.average(prune).data().clone(),
+                moves.average(prune).data().split(|k| hot.contains(&k)),
                 arcs.average(prune),
                 lex.clone(),
             )
         };
-        for epoch in 0..cfg.epochs.max(1) {
-            rng.shuffle(&mut order);
-            let (mut correct, mut total) = (0usize, 0usize);
-            let (mut lcorrect, mut ltotal) = (0usize, 0usize);
-            for &si in &order {
-                let p = &prepared[si];
-                let ctx = &p.ctx;
-                let mut st = State::new(ctx.n);
-                while !st.terminal() {
-                    let explore = epoch >= cfg.explore_from;
-                    move_features(ctx, &st, &mut feats);
-                    if let Some((k, _)) = &keep {
-                        feats.retain(|f| k.contains(f));
+        let parser = if cfg.models > 1 {
+            // Several models trained on different shuffles, weights averaged.
+            let runs: Vec<(Trainer, Trainer)> = (0..cfg.models as u64)
+                .into_par_iter()
+                .map(|k| setup.run(cfg.seed.wrapping_add(k), &mut |_, _, _, _| Ok(())))
+                .collect::<Result<_>>()?;
+            let (moves, arcs): (Vec<Trainer>, Vec<Trainer>) = runs.into_iter().unzip();
+            Parser::assemble(
+                labels.iter().copied(),
+                opts,
+                layout.clone(),
+                Trainer::average_many(&moves, cfg.prune)
+                    .data()
+                    .split(|k| hot.contains(&k)),
+                Trainer::average_many(&arcs, cfg.prune),
+                lex.clone(),
+            )?
+        } else {
+            let mut best: Option<(f64, Parser)> = None;
+            let (moves, arcs) = setup.run(cfg.seed, &mut |epoch, moves, arcs, msg| {
+                let mut msg = format!("parser epoch {}: {msg}", epoch + 1);
+                if let Some(dev) = dev {
+                    let parser = build(moves, arcs, cfg.prune)?;
+                    let s = parser.evaluate(dev);
+                    msg.push_str(&format!(", dev UAS {:.2} LAS {:.2}", s.uas, s.las));
+                    if best.as_ref().is_none_or(|(b, _)| s.las > *b) {
+                        best = Some((s.las, parser));
                     }
-                    ms.iter_mut().for_each(|s| *s = 0);
-                    moves.score(&feats, &mut ms);
-                    let valid = |c: usize| st.valid_class(&layout, c);
-                    let pred = argmax_where(&ms, valid).unwrap_or(SHIFT);
-                    st.class_costs(&layout, &p.heads, &p.labels, &mut costs);
-                    let min = (0..nc)
-                        .filter(|&c| valid(c))
-                        .map(|c| costs[c])
-                        .min()
-                        .unwrap_or(0);
-                    let next = if costs[pred] == min {
-                        correct += 1;
-                        pred
-                    } else {
-                        let gold =
-                            argmax_where(&ms, |c| valid(c) && costs[c] == min).unwrap_or(pred);
-                        moves.update(&feats, gold, &feats, pred);
-                        if explore && rng.unit() < cfg.explore_p {
-                            pred
-                        } else {
-                            gold
-                        }
-                    };
-                    total += 1;
-                    moves.tick();
-                    let (m, lab) = layout.kind[next];
-                    let label = match st.arc(m) {
-                        Some((0, _)) => root,
-                        Some(_) if lab != OTHER => lab as usize,
-                        Some((h, d)) => {
-                            label_features(ctx, &st, h, d, &mut lfeats);
-                            if let Some((_, k)) = &keep {
-                                lfeats.retain(|f| k.contains(f));
-                            }
-                            scores.iter_mut().for_each(|s| *s = 0);
-                            arcs.score(&lfeats, &mut scores);
-                            let dir = (h < d) as usize;
-                            let ok = |l: usize| l != root && !layout.own[l][dir];
-                            let lp = argmax_where(&scores, ok).unwrap_or(0);
-                            let g = p.labels[d] as usize;
-                            if p.heads[d] == h && ok(g) {
-                                ltotal += 1;
-                                arcs.tick();
-                                if lp == g {
-                                    lcorrect += 1;
-                                    lp
-                                } else {
-                                    arcs.update(&lfeats, g, &lfeats, lp);
-                                    if explore && rng.unit() < cfg.explore_p {
-                                        lp
-                                    } else {
-                                        g
-                                    }
-                                }
-                            } else {
-                                lp
-                            }
-                        }
-                        None => 0,
-                    };
-                    st.apply(m, label);
+                }
+                log(&msg);
+                Ok(())
+            })?;
+            if let (Ok(v), Some(dev)) = (std::env::var("NG_PRUNES"), dev) {
+                for x in v.split(',') {
+                    let pr: f64 = x.parse()?;
+                    let parser = build(&moves, &arcs, pr)?;
+                    let s = parser.evaluate(dev);
+                    log(&format!(
+                        "prune {pr}: dev UAS {:.2} LAS {:.2}, size {:?}",
+                        s.uas,
+                        s.las,
+                        parser.size()
+                    ));
+                    parser.save(Path::new(&format!("prune_{x}.bin.zst")))?;
                 }
             }
-            let mut msg = format!(
-                "parser epoch {}: oracle-agreement {:.2}%, labels {:.2}%",
-                epoch + 1,
-                100.0 * correct as f64 / total.max(1) as f64,
-                100.0 * lcorrect as f64 / ltotal.max(1) as f64
-            );
-            if let Some(dev) = dev {
-                let parser = build(&moves, &arcs, cfg.prune)?;
-                let s = parser.evaluate(dev);
-                msg.push_str(&format!(", dev UAS {:.2} LAS {:.2}", s.uas, s.las));
-                if best.as_ref().is_none_or(|(b, _)| s.las > *b) {
-                    best = Some((s.las, parser));
-                }
+            match best {
+                Some((_, p)) => p,
+                None => build(&moves, &arcs, cfg.prune)?,
             }
-            log(&msg);
+        };
+        if let Some(dev) = dev {
+            let s = parser.evaluate(dev);
+            log(&format!("parser: dev UAS {:.2} LAS {:.2}", s.uas, s.las));
         }
-        if let (Ok(v), Some(dev)) = (std::env::var("NG_PRUNES"), dev) {
-            for x in v.split(',') {
-                let pr: f64 = x.parse()?;
-                let parser = build(&moves, &arcs, pr)?;
-                let s = parser.evaluate(dev);
-                log(&format!(
-                    "prune {pr}: dev UAS {:.2} LAS {:.2}, size {:?}",
-                    s.uas,
-                    s.las,
-                    parser.size()
-                ));
-                parser.save(Path::new(&format!("prune_{x}.bin.zst")))?;
-            }
-        }
-        match best {
-            Some((_, p)) => Ok(p),
-            None => build(&moves, &arcs, cfg.prune),
-        }
+        Ok(parser)
     }
 
     /// Attachment scores against `gold`, parsing with the tags in `gold`'s
@@ -678,6 +642,134 @@ impl Parser {
             las_full: p(las_full),
             words: n,
         }
+    }
+}
+
+/// Everything one training run needs.
+struct Setup<'a> {
+    prepared: &'a [Prep],
+    layout: &'a Layout,
+    /// Transition and label features kept by the count cutoff.
+    keep: Option<&'a (FeatureSet, FeatureSet)>,
+    root: usize,
+    cfg: &'a TrainConfig,
+}
+
+type FeatureSet = HashSet<u64, BuildNoHash>;
+
+/// A training sentence: features context and projective gold tree.
+struct Prep {
+    ctx: Ctx,
+    heads: Vec<usize>,
+    labels: Vec<u16>,
+}
+
+impl Setup<'_> {
+    /// Trains the transition and label perceptrons with shuffling seed
+    /// `seed`; `on_epoch` sees the models and a progress line after each
+    /// epoch.
+    fn run(
+        &self,
+        seed: u64,
+        on_epoch: &mut dyn FnMut(usize, &Trainer, &Trainer, &str) -> Result<()>,
+    ) -> Result<(Trainer, Trainer)> {
+        let (layout, root, cfg) = (self.layout, self.root, self.cfg);
+        let nc = layout.n_classes();
+        let nl = layout.own.len();
+        let mut moves = Trainer::new(nc);
+        let mut arcs = Trainer::new(nl);
+        let mut rng = Rng::new(seed);
+        let mut order: Vec<usize> = (0..self.prepared.len()).collect();
+        let mut scores = vec![0i32; nl];
+        let mut ms = vec![0i32; nc];
+        let mut costs = vec![0u32; nc];
+        let mut feats = Vec::with_capacity(128);
+        let mut lfeats = Vec::with_capacity(64);
+        for epoch in 0..cfg.epochs.max(1) {
+            rng.shuffle(&mut order);
+            let (mut correct, mut total) = (0usize, 0usize);
+            let (mut lcorrect, mut ltotal) = (0usize, 0usize);
+            for &si in &order {
+                let p = &self.prepared[si];
+                let ctx = &p.ctx;
+                let mut st = State::new(ctx.n);
+                while !st.terminal() {
+                    let explore = epoch >= cfg.explore_from;
+                    move_features(ctx, &st, &mut feats);
+                    if let Some((k, _)) = self.keep {
+                        feats.retain(|f| k.contains(f));
+                    }
+                    ms.iter_mut().for_each(|s| *s = 0);
+                    moves.score(&feats, &mut ms);
+                    let valid = |c: usize| st.valid_class(layout, c);
+                    let pred = argmax_where(&ms, valid).unwrap_or(SHIFT);
+                    st.class_costs(layout, &p.heads, &p.labels, &mut costs);
+                    let min = (0..nc)
+                        .filter(|&c| valid(c))
+                        .map(|c| costs[c])
+                        .min()
+                        .unwrap_or(0);
+                    let next = if costs[pred] == min {
+                        correct += 1;
+                        pred
+                    } else {
+                        let gold =
+                            argmax_where(&ms, |c| valid(c) && costs[c] == min).unwrap_or(pred);
+                        moves.update(&feats, gold, &feats, pred);
+                        if explore && rng.unit() < cfg.explore_p {
+                            pred
+                        } else {
+                            gold
+                        }
+                    };
+                    total += 1;
+                    moves.tick();
+                    let (m, lab) = layout.kind[next];
+                    let label = match st.arc(m) {
+                        Some((0, _)) => root,
+                        Some(_) if lab != OTHER => lab as usize,
+                        Some((h, d)) => {
+                            label_features(ctx, &st, h, d, &mut lfeats);
+                            if let Some((_, k)) = self.keep {
+                                lfeats.retain(|f| k.contains(f));
+                            }
+                            scores.iter_mut().for_each(|s| *s = 0);
+                            arcs.score(&lfeats, &mut scores);
+                            let dir = (h < d) as usize;
+                            let ok = |l: usize| l != root && !layout.own[l][dir];
+                            let lp = argmax_where(&scores, ok).unwrap_or(0);
+                            let g = p.labels[d] as usize;
+                            if p.heads[d] == h && ok(g) {
+                                ltotal += 1;
+                                arcs.tick();
+                                if lp == g {
+                                    lcorrect += 1;
+                                    lp
+                                } else {
+                                    arcs.update(&lfeats, g, &lfeats, lp);
+                                    if explore && rng.unit() < cfg.explore_p {
+                                        lp
+                                    } else {
+                                        g
+                                    }
+                                }
+                            } else {
+                                lp
+                            }
+                        }
+                        None => 0,
+                    };
+                    st.apply(m, label);
+                }
+            }
+            let msg = format!(
+                "oracle-agreement {:.2}%, labels {:.2}%",
+                100.0 * correct as f64 / total.max(1) as f64,
+                100.0 * lcorrect as f64 / ltotal.max(1) as f64
+            );
+            on_epoch(epoch, &moves, &arcs, &msg)?;
+        }
+        Ok((moves, arcs))
     }
 }
 

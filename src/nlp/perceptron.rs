@@ -321,6 +321,11 @@ impl WeightsData {
     pub fn n_classes(&self) -> usize {
         self.n_classes as usize
     }
+
+    /// Number of features (rows).
+    pub fn n_rows(&self) -> usize {
+        self.row_lens.len()
+    }
 }
 
 /// 8-byte hash slot: a 30-bit key fingerprint (bit 1 set so that 0 means
@@ -531,105 +536,209 @@ impl Scorer for Weights {
     }
 }
 
-/// Slot of [`SmallWeights`]: key fingerprint (never 0) and the whole row.
-#[derive(Clone, Copy, Debug)]
-struct SmallSlot<const N: usize> {
-    fp: u32,
-    w: [i16; N],
-}
-
-impl<const N: usize> Default for SmallSlot<N> {
-    fn default() -> Self {
-        SmallSlot { fp: 0, w: [0; N] }
-    }
-}
-
 /// Inference weights for models with at most `N` classes (the parser's
-/// transitions): each slot holds the key fingerprint and the dense row, so
-/// scoring a feature costs one memory access.
+/// transitions). Each slot is `N` 16-bit words: a 16-bit key fingerprint
+/// (never 0) and the weights of classes `1..N` minus that of class 0. Every
+/// feature adds the same amount to all classes' scores, so subtracting one
+/// class's weight from a row leaves every argmax unchanged; the scores of
+/// class 0 stay 0. A slot of the four-class table is 8 bytes.
+///
+/// The features seen most often in training live in a separate small "hot"
+/// table that stays in cache; the others are looked up in the "cold" table
+/// only when the hot one lacks them.
 #[derive(Clone, Debug)]
 pub struct SmallWeights<const N: usize> {
-    data: WeightsData,
+    hot_data: WeightsData,
+    cold_data: WeightsData,
+    hot: SlotTable<N>,
+    cold: SlotTable<N>,
+}
+
+#[derive(Clone, Debug)]
+struct SlotTable<const N: usize> {
     mask: usize,
-    slots: Vec<SmallSlot<N>>,
+    slots: Vec<[u16; N]>,
+}
+
+/// Dense rows of `data` with class 0's weight subtracted.
+fn diff_rows<const N: usize>(data: &WeightsData) -> Vec<(u64, [i32; N])> {
+    let mut rows = Vec::with_capacity(data.row_lens.len());
+    let mut key = 0u64;
+    let mut start = 0usize;
+    for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
+        key = key.wrapping_add(*d);
+        let len = len as usize;
+        let mut w = [0i32; N];
+        for k in start..start + len {
+            w[data.classes[k] as usize] = data.values[k] as i32;
+        }
+        let w0 = w[0];
+        for x in &mut w {
+            *x -= w0;
+        }
+        rows.push((key, w));
+        start += len;
+    }
+    rows
+}
+
+impl<const N: usize> SlotTable<N> {
+    fn new(rows: &[(u64, [i32; N])], num: i64, den: i64) -> SlotTable<N> {
+        let n = rows.len();
+        let cap = (n + n / 2).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut slots = vec![[0u16; N]; cap];
+        for &(key, w) in rows {
+            let mut slot = [0u16; N];
+            slot[0] = small_fingerprint(key);
+            for c in 1..N {
+                // Round half away from zero, in integers (deterministic).
+                let x = w[c] as i64 * num;
+                let q = (x.abs() + den / 2) / den * x.signum();
+                slot[c] = q as i16 as u16;
+            }
+            let mut i = key as usize & mask;
+            while slots[i][0] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = slot;
+        }
+        SlotTable { mask, slots }
+    }
+
+    /// Looks up `f` starting from its first slot `s`.
+    #[inline]
+    fn find(&self, f: u64, mut s: [u16; N]) -> Option<[u16; N]> {
+        let fp = small_fingerprint(f);
+        let mut i = f as usize & self.mask;
+        while s[0] != fp && s[0] != 0 {
+            i = (i + 1) & self.mask;
+            s = self.slots[i];
+        }
+        (s[0] == fp).then_some(s)
+    }
 }
 
 impl<const N: usize> SmallWeights<N> {
-    /// Builds the table; `None` if the model has more than `N` classes.
-    pub fn from_data(data: WeightsData) -> Option<SmallWeights<N>> {
-        if data.n_classes as usize > N {
+    /// Builds the tables from the hot and cold rows; `None` if the model has
+    /// more than `N` classes.
+    pub fn from_parts(hot: WeightsData, cold: WeightsData) -> Option<SmallWeights<N>> {
+        if hot.n_classes as usize > N || cold.n_classes as usize > N || N < 2 {
             return None;
         }
-        let n = data.row_lens.len();
-        let cap = (n + n / 2).next_power_of_two().max(16);
-        let mask = cap - 1;
-        let mut slots = vec![SmallSlot::default(); cap];
-        let mut key = 0u64;
-        let mut start = 0usize;
-        for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
-            key = key.wrapping_add(*d);
-            let len = len as usize;
-            let mut w = [0i16; N];
-            for k in start..start + len {
-                w[data.classes[k] as usize] = data.values[k];
-            }
-            let mut i = key as usize & mask;
-            while slots[i].fp != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = SmallSlot {
-                fp: small_fingerprint(key),
-                w,
-            };
-            start += len;
-        }
-        Some(SmallWeights { data, mask, slots })
+        let (h, c) = (diff_rows::<N>(&hot), diff_rows::<N>(&cold));
+        // Differences to class 0 may need 17 bits; scale them down if so.
+        let max_abs = h
+            .iter()
+            .chain(&c)
+            .flat_map(|r| r.1)
+            .map(i32::abs)
+            .max()
+            .unwrap_or(0);
+        let (num, den) = if max_abs > 32767 {
+            (32767i64, max_abs as i64)
+        } else {
+            (1, 1)
+        };
+        Some(SmallWeights {
+            hot: SlotTable::new(&h, num, den),
+            cold: SlotTable::new(&c, num, den),
+            hot_data: hot,
+            cold_data: cold,
+        })
     }
 
-    /// Serializable form.
-    pub fn data(&self) -> &WeightsData {
-        &self.data
+    /// Serializable form: hot and cold rows.
+    pub fn data(&self) -> (&WeightsData, &WeightsData) {
+        (&self.hot_data, &self.cold_data)
     }
 
     /// Number of stored features and non-zero weights.
     pub fn size(&self) -> (usize, usize) {
-        (self.data.row_lens.len(), self.data.values.len())
+        let (h, c) = (&self.hot_data, &self.cold_data);
+        (
+            h.row_lens.len() + c.row_lens.len(),
+            h.values.len() + c.values.len(),
+        )
     }
 }
 
 #[inline]
-fn small_fingerprint(key: u64) -> u32 {
-    (key >> 32) as u32 | 1
+fn small_fingerprint(key: u64) -> u16 {
+    (key >> 48) as u16 | 1
 }
 
 impl<const N: usize> Scorer for SmallWeights<N> {
     #[inline]
     fn score(&self, feats: &[u64], scores: &mut [i32]) {
-        const CH: usize = 64;
-        let mut buf = [SmallSlot::<N>::default(); CH];
+        const CH: usize = 128;
+        let mut buf = [[0u16; N]; CH];
+        let mut miss = [0u64; CH];
         let mut acc = [0i32; N];
+        let mut add = |s: [u16; N]| {
+            for (a, &w) in acc[1..].iter_mut().zip(&s[1..]) {
+                *a += w as i16 as i32;
+            }
+        };
         for chunk in feats.chunks(CH) {
             for (b, &f) in buf.iter_mut().zip(chunk) {
-                *b = self.slots[f as usize & self.mask];
+                *b = self.hot.slots[f as usize & self.hot.mask];
             }
+            let mut nmiss = 0;
             for (&f, &first) in chunk.iter().zip(&buf) {
-                let fp = small_fingerprint(f);
-                let mut s = first;
-                let mut i = f as usize & self.mask;
-                while s.fp != fp && s.fp != 0 {
-                    i = (i + 1) & self.mask;
-                    s = self.slots[i];
-                }
-                if s.fp == fp {
-                    for (a, &w) in acc.iter_mut().zip(&s.w) {
-                        *a += w as i32;
+                match self.hot.find(f, first) {
+                    Some(s) => add(s),
+                    None => {
+                        miss[nmiss] = f;
+                        nmiss += 1;
                     }
+                }
+            }
+            for (b, &f) in buf.iter_mut().zip(&miss[..nmiss]) {
+                *b = self.cold.slots[f as usize & self.cold.mask];
+            }
+            for (&f, &first) in miss[..nmiss].iter().zip(&buf) {
+                if let Some(s) = self.cold.find(f, first) {
+                    add(s);
                 }
             }
         }
         for (s, a) in scores.iter_mut().zip(acc) {
             *s += a;
         }
+    }
+}
+
+impl WeightsData {
+    /// Splits the rows into those whose key satisfies `hot` and the rest.
+    pub fn split(&self, hot: impl Fn(u64) -> bool) -> (WeightsData, WeightsData) {
+        let empty = || WeightsData {
+            n_classes: self.n_classes,
+            key_deltas: Vec::new(),
+            row_lens: Vec::new(),
+            classes: Vec::new(),
+            values: Vec::new(),
+        };
+        let (mut a, mut b) = (empty(), empty());
+        let (mut pa, mut pb) = (0u64, 0u64);
+        let mut key = 0u64;
+        let mut start = 0usize;
+        for (d, &len) in self.key_deltas.iter().zip(&self.row_lens) {
+            key = key.wrapping_add(*d);
+            let end = start + len as usize;
+            let (out, prev) = if hot(key) {
+                (&mut a, &mut pa)
+            } else {
+                (&mut b, &mut pb)
+            };
+            out.key_deltas.push(key - *prev);
+            *prev = key;
+            out.row_lens.push(len);
+            out.classes.extend_from_slice(&self.classes[start..end]);
+            out.values.extend_from_slice(&self.values[start..end]);
+            start = end;
+        }
+        (a, b)
     }
 }
 
