@@ -353,13 +353,57 @@ fn fingerprint(key: u64) -> u32 {
 #[derive(Clone, Debug)]
 pub struct Weights {
     data: WeightsData,
-    mask: usize,
-    slots: Vec<Slot>,
+    /// Features with the longest rows (the most frequent ones, which the
+    /// perceptron updated for many classes); small enough to stay in cache.
+    hot: Table,
+    /// All other features.
+    cold: Table,
     entries: Vec<Entry>,
     /// Long rows, stored densely (`stride` weights each) for vectorized adds.
     dense: Vec<i16>,
     stride: usize,
 }
+
+/// Open-addressing table of [`Slot`]s.
+#[derive(Clone, Debug)]
+struct Table {
+    mask: usize,
+    slots: Vec<Slot>,
+}
+
+impl Table {
+    fn new(n: usize) -> Table {
+        // Load factor at most 0.5.
+        let cap = (2 * n).next_power_of_two().max(16);
+        Table {
+            mask: cap - 1,
+            slots: vec![Slot::default(); cap],
+        }
+    }
+
+    fn insert(&mut self, key: u64, slot: Slot) {
+        let mut i = key as usize & self.mask;
+        while self.slots[i].fp != 0 {
+            i = (i + 1) & self.mask;
+        }
+        self.slots[i] = slot;
+    }
+
+    /// Looks up `f` starting from its first slot `s`.
+    #[inline]
+    fn find(&self, f: u64, mut s: Slot) -> Option<Slot> {
+        let fp = fingerprint(f);
+        let mut i = f as usize & self.mask;
+        while s.fp & !1 != fp && s.fp != 0 {
+            i = (i + 1) & self.mask;
+            s = self.slots[i];
+        }
+        (s.fp & !1 == fp).then_some(s)
+    }
+}
+
+/// Most features in the hot table of [`Weights`].
+const HOT: usize = 16384;
 
 /// Flag in [`Slot::data`] for an offset into [`Weights::dense`].
 const DENSE: u32 = 1 << 31;
@@ -368,19 +412,24 @@ impl Weights {
     /// Builds the lookup table from the serialized form.
     pub fn from_data(data: WeightsData) -> Weights {
         let n = data.row_lens.len();
-        // Load factor between 0.35 and 0.7.
-        let cap = (n + n / 2).next_power_of_two().max(16);
-        let mask = cap - 1;
-        let mut slots = vec![Slot::default(); cap];
-        let mut entries = Vec::with_capacity(data.classes.len() + n / 2);
         let nc = data.n_classes as usize;
         let stride = (nc + 7) & !7;
-        let mut dense = Vec::new();
+        // Rows: (key, start, len), hot ones (longest first) at the front.
+        let mut rows: Vec<(u64, usize, usize)> = Vec::with_capacity(n);
         let mut key = 0u64;
         let mut start = 0usize;
         for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
             key = key.wrapping_add(*d);
-            let len = len as usize;
+            rows.push((key, start, len as usize));
+            start += len as usize;
+        }
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        let n_hot = rows.iter().take(HOT).filter(|r| r.2 > 1).count();
+        let mut hot = Table::new(n_hot);
+        let mut cold = Table::new(n - n_hot);
+        let mut entries = Vec::with_capacity(data.classes.len() + n / 2);
+        let mut dense = Vec::new();
+        for (r, &(key, start, len)) in rows.iter().enumerate() {
             let slot = if len > 1 && nc >= 8 && len * 4 >= nc {
                 let at = dense.len();
                 dense.resize(at + stride, 0);
@@ -413,17 +462,16 @@ impl Weights {
                     data: at,
                 }
             };
-            let mut i = key as usize & mask;
-            while slots[i].fp != 0 {
-                i = (i + 1) & mask;
+            if r < n_hot {
+                hot.insert(key, slot);
+            } else {
+                cold.insert(key, slot);
             }
-            slots[i] = slot;
-            start += len;
         }
         Weights {
             data,
-            mask,
-            slots,
+            hot,
+            cold,
             entries,
             dense,
             stride,
@@ -474,40 +522,51 @@ impl Weights {
     }
 }
 
+impl Weights {
+    /// Adds the weights of slot `s` (inline) or queues its row.
+    #[inline]
+    fn take(s: Slot, scores: &mut [i32], rows: &mut [u32], nrows: &mut usize) {
+        if s.fp & 1 == 1 {
+            scores[(s.data >> 16) as usize] += s.data as u16 as i16 as i32;
+        } else {
+            rows[*nrows] = s.data;
+            *nrows += 1;
+        }
+    }
+}
+
 impl Scorer for Weights {
     #[inline]
     fn score(&self, feats: &[u64], scores: &mut [i32]) {
-        // Three phases so that the cache misses of one phase overlap: load
-        // every first slot, resolve the slots (rarely probing further), then
-        // touch every out-of-line row before summing the rows.
-        const CH: usize = 64;
+        // Phases, so that the cache misses within one phase overlap: load
+        // every first slot of the hot table, resolve them, the same in the
+        // cold table for the features the hot one lacks, then touch every
+        // out-of-line row before summing the rows.
+        const CH: usize = 128;
         let mut buf = [Slot::default(); CH];
+        let mut miss = [0u64; CH];
         let mut rows = [0u32; CH];
         let mut heads = [0u32; CH];
         for chunk in feats.chunks(CH) {
             for (b, &f) in buf.iter_mut().zip(chunk) {
-                *b = self.slots[f as usize & self.mask];
+                *b = self.hot.slots[f as usize & self.hot.mask];
             }
-            let mut nrows = 0;
+            let (mut nrows, mut nmiss) = (0, 0);
             for (&f, &first) in chunk.iter().zip(&buf) {
-                let fp = fingerprint(f);
-                let mut i = f as usize & self.mask;
-                let mut s = first;
-                loop {
-                    if s.fp & !1 == fp {
-                        if s.fp & 1 == 1 {
-                            scores[(s.data >> 16) as usize] += s.data as u16 as i16 as i32;
-                        } else {
-                            rows[nrows] = s.data;
-                            nrows += 1;
-                        }
-                        break;
+                match self.hot.find(f, first) {
+                    Some(s) => Self::take(s, scores, &mut rows, &mut nrows),
+                    None => {
+                        miss[nmiss] = f;
+                        nmiss += 1;
                     }
-                    if s.fp == 0 {
-                        break;
-                    }
-                    i = (i + 1) & self.mask;
-                    s = self.slots[i];
+                }
+            }
+            for (b, &f) in buf.iter_mut().zip(&miss[..nmiss]) {
+                *b = self.cold.slots[f as usize & self.cold.mask];
+            }
+            for (&f, &first) in miss[..nmiss].iter().zip(&buf) {
+                if let Some(s) = self.cold.find(f, first) {
+                    Self::take(s, scores, &mut rows, &mut nrows);
                 }
             }
             for (h, &at) in heads.iter_mut().zip(&rows[..nrows]) {
@@ -585,7 +644,8 @@ fn diff_rows<const N: usize>(data: &WeightsData) -> Vec<(u64, [i32; N])> {
 impl<const N: usize> SlotTable<N> {
     fn new(rows: &[(u64, [i32; N])], num: i64, den: i64) -> SlotTable<N> {
         let n = rows.len();
-        let cap = (n + n / 2).next_power_of_two().max(16);
+        // Load factor at most 0.5.
+        let cap = (2 * n).next_power_of_two().max(16);
         let mask = cap - 1;
         let mut slots = vec![[0u16; N]; cap];
         for &(key, w) in rows {
