@@ -1301,6 +1301,15 @@ fn label_features(c: &Ctx, st: &State, h: usize, d: usize, out: &mut Vec<u64>) {
         push(f(26).u(hc[0]).u(dp));
         push(f(27).u(hc[1]).u(dc[1]));
     }
+    if std::env::var("NG_LX").is_ok() {
+        push(f(28).u(hp).u(dp).u(w(dn.lc1)));
+        push(lset_hash(f(29).u(hp).u(dp), dn.lset));
+        push(lset_hash(f(30).u(hw).u(dp), dn.lset));
+        push(f(31).u(dp).u(w(d + 1)));
+        push(f(32).u(dp).u(w(d - 1)));
+        push(f(33).u(hp).u(dp).u(w(dn.rc1)));
+        push(f(34).u(hw).u(dw).u(dist));
+    }
 }
 
 #[cfg(test)]

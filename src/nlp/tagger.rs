@@ -606,18 +606,21 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>, lex: &Lexico
     for (i, w) in words.iter().enumerate() {
         low.clear();
         low.extend(w.chars().flat_map(char::to_lowercase));
-        let bounds: Vec<usize> = low
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([low.len()])
-            .collect();
-        let nch = bounds.len() - 1;
+        // Ends of the 1..4-character prefixes, starts of the suffixes (the
+        // whole word when it is shorter).
+        let mut pre_end = [low.len(); 4];
+        for (k, (at, c)) in low.char_indices().take(4).enumerate() {
+            pre_end[k] = at + c.len_utf8();
+        }
+        let mut suf_start = [0usize; 4];
+        for (k, (at, _)) in low.char_indices().rev().take(4).enumerate() {
+            suf_start[k] = at;
+        }
         let mut pre = [0u64; 4];
         let mut suf = [0u64; 4];
         for k in 0..4 {
-            let k1 = (k + 1).min(nch);
-            pre[k] = Fx::new(k as u64).s(&low[..bounds[k1]]).0;
-            suf[k] = Fx::new(k as u64).s(&low[bounds[nch - k1]..]).0;
+            pre[k] = Fx::new(k as u64).s(&low[..pre_end[k]]).0;
+            suf[k] = Fx::new(k as u64).s(&low[suf_start[k]..]).0;
         }
         shape.clear();
         let (mut last, mut run) = (' ', 0);
