@@ -535,6 +535,21 @@ impl Weights {
     }
 }
 
+/// `scores[c] += row[c]`, eight classes at a time (vectorizes).
+#[inline]
+fn add_dense(scores: &mut [i32], row: &[i16]) {
+    let n = scores.len().min(row.len());
+    let n8 = n / 8 * 8;
+    for (s, w) in scores[..n8].chunks_exact_mut(8).zip(row[..n8].chunks_exact(8)) {
+        let s: &mut [i32; 8] = s.try_into().expect("chunk of 8");
+        let w: &[i16; 8] = w.try_into().expect("chunk of 8");
+        *s = std::array::from_fn(|k| s[k] + w[k] as i32);
+    }
+    for (s, &w) in scores[n8..n].iter_mut().zip(&row[n8..n]) {
+        *s += w as i32;
+    }
+}
+
 impl Scorer for Weights {
     #[inline]
     fn score(&self, feats: &[u64], scores: &mut [i32]) {
@@ -580,10 +595,7 @@ impl Scorer for Weights {
             for (&len, &at) in heads[..nrows].iter().zip(&rows[..nrows]) {
                 if at & DENSE != 0 {
                     let at = (at & !DENSE) as usize;
-                    let row = &self.dense[at..at + self.stride];
-                    for (s, &w) in scores.iter_mut().zip(row) {
-                        *s += w as i32;
-                    }
+                    add_dense(scores, &self.dense[at..at + self.stride]);
                 } else {
                     let at = at as usize + 1;
                     for e in &self.entries[at..at + len as usize] {
@@ -611,6 +623,18 @@ pub struct SmallWeights<const N: usize> {
     cold_data: WeightsData,
     hot: SlotTable<N>,
     cold: SlotTable<N>,
+    /// Blocked Bloom filter over the cold keys: most features missing from
+    /// the hot table are missing altogether, and the filter (in cache) says
+    /// so without touching the cold table.
+    bloom: Vec<u64>,
+}
+
+/// Bloom-filter word and bit mask of `key` (two bits in one 64-bit word).
+#[inline]
+fn bloom_bits(key: u64, words: usize) -> (usize, u64) {
+    let h = key.rotate_left(21).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let word = (h >> 40) as usize & (words - 1);
+    (word, 1u64 << (h & 63) | 1u64 << ((h >> 6) & 63))
 }
 
 #[derive(Clone, Debug)]
@@ -642,10 +666,9 @@ fn diff_rows<const N: usize>(data: &WeightsData) -> Vec<(u64, [i32; N])> {
 }
 
 impl<const N: usize> SlotTable<N> {
-    fn new(rows: &[(u64, [i32; N])], num: i64, den: i64) -> SlotTable<N> {
+    fn new(rows: &[(u64, [i32; N])], num: i64, den: i64, load: f64) -> SlotTable<N> {
         let n = rows.len();
-        // Load factor at most 0.5.
-        let cap = (2 * n).next_power_of_two().max(16);
+        let cap = ((n as f64 / load) as usize).next_power_of_two().max(16);
         let mask = cap - 1;
         let mut slots = vec![[0u16; N]; cap];
         for &(key, w) in rows {
@@ -700,11 +723,22 @@ impl<const N: usize> SmallWeights<N> {
         } else {
             (1, 1)
         };
+        // About 4 filter bits per cold key: small enough to stay in cache,
+        // about 15% false positives.
+        let words = (c.len() / 16).next_power_of_two().max(1);
+        let mut bloom = vec![0u64; words];
+        for &(key, _) in &c {
+            let (w, bits) = bloom_bits(key, words);
+            bloom[w] |= bits;
+        }
         Some(SmallWeights {
-            hot: SlotTable::new(&h, num, den),
-            cold: SlotTable::new(&c, num, den),
+            // The hot table is sparse (few probes), the cold one dense
+            // (it is rarely read).
+            hot: SlotTable::new(&h, num, den, 0.5),
+            cold: SlotTable::new(&c, num, den, 0.7),
             hot_data: hot,
             cold_data: cold,
+            bloom,
         })
     }
 
@@ -749,8 +783,11 @@ impl<const N: usize> Scorer for SmallWeights<N> {
                 match self.hot.find(f, first) {
                     Some(s) => add(s),
                     None => {
-                        miss[nmiss] = f;
-                        nmiss += 1;
+                        let (w, bits) = bloom_bits(f, self.bloom.len());
+                        if self.bloom[w] & bits == bits {
+                            miss[nmiss] = f;
+                            nmiss += 1;
+                        }
                     }
                 }
             }
