@@ -17,6 +17,7 @@ fn tiny_tagger_passes(passes: usize) -> Tagger {
         passes,
         inner_folds: 2,
         models: 1,
+        prune: 0.0,
     };
     Tagger::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("tagger trains")
 }
@@ -29,6 +30,8 @@ fn tiny_parser() -> Parser {
     let cfg = parser::TrainConfig {
         epochs: 15,
         seed: 7,
+        // Twenty sentences: every feature is rare.
+        min_count: 1,
         ..Default::default()
     };
     Parser::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("parser trains")

@@ -36,7 +36,8 @@ pub struct TrainArgs {
     /// Training epochs (default: tagger 10, parser 10).
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Parser only: folds for jackknifed training tags.
+    /// Parser only: folds for jackknifed training tags (0: use the tags in
+    /// the training file as they are).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
     /// Parser only: tagger model used to tag the dev set (default: train one).
@@ -45,7 +46,8 @@ pub struct TrainArgs {
     /// Random seed for shuffling and exploration.
     #[arg(long, default_value_t = 0x5eed)]
     pub seed: u64,
-    /// Word clusters from `train clusters` (copied into the model).
+    /// Word clusters from `train clusters` (copied into the model; the
+    /// shipped models use data/models/clusters.bin.zst).
     #[arg(long)]
     pub clusters: Option<PathBuf>,
 }
@@ -93,17 +95,11 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
     };
     match args.kind {
         ModelKind::Tagger => {
-            let mut cfg = tagger::TrainConfig {
+            let cfg = tagger::TrainConfig {
                 epochs: args.epochs.unwrap_or(tagger::TrainConfig::default().epochs),
                 seed: args.seed,
                 ..Default::default()
             };
-            if let Ok(v) = std::env::var("NG_TPASSES") {
-                cfg.passes = v.parse()?;
-            }
-            if let Ok(v) = std::env::var("NG_TMODELS") {
-                cfg.models = v.parse()?;
-            }
             let t = Tagger::train(&train, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             t.save(&args.output)?;
             let acc = t.evaluate(&dev);
@@ -121,20 +117,15 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 seed: args.seed,
                 ..Default::default()
             };
-            // One tagging pass is enough for realistic training-tag noise and
-            // keeps jackknifing within the training-time budget.
-            let jk_cfg = tagger::TrainConfig {
-                passes: 1,
-                ..tcfg.clone()
-            };
+            // Training tags from taggers of the shipped configuration that
+            // never saw the sentence, so they are as noisy as at test time.
             let jk = if args.folds == 0 {
                 train.clone()
             } else {
-                tagger::jackknife(&train, args.folds, clusters.as_ref(), &jk_cfg, &mut |m| log(m))?
+                tagger::jackknife(&train, args.folds, clusters.as_ref(), &tcfg, &mut |m| {
+                    log(m)
+                })?
             };
-            if let Ok(p) = std::env::var("NG_DUMP_JK") {
-                std::fs::write(p, conllu::write(&jk))?;
-            }
             let dev_tagger = match &args.tagger {
                 Some(p) => Tagger::load(p)?,
                 None => Tagger::train(&train, None, clusters.as_ref(), &tcfg, &mut |_| {})?,
@@ -144,27 +135,11 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 "tags ready after {:.1}s",
                 start.elapsed().as_secs_f64()
             ));
-            let mut cfg = parser::TrainConfig {
+            let cfg = parser::TrainConfig {
                 epochs: args.epochs.unwrap_or(parser::TrainConfig::default().epochs),
                 seed: args.seed,
                 ..Default::default()
             };
-            if let Ok(v) = std::env::var("NG_K") {
-                let v: Vec<usize> = v.split(',').map(|x| x.parse().unwrap_or(0)).collect();
-                cfg.arc_labels = [v[0], v[1]];
-            }
-            if let Ok(v) = std::env::var("NG_HOT") {
-                cfg.hot = v.parse()?;
-            }
-            if let Ok(v) = std::env::var("NG_MODELS") {
-                cfg.models = v.parse()?;
-            }
-            if let Ok(v) = std::env::var("NG_MINCOUNT") {
-                cfg.min_count = v.parse()?;
-            }
-            if let Ok(v) = std::env::var("NG_PRUNE") {
-                cfg.prune = v.parse()?;
-            }
             let p = Parser::train(&jk, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             p.save(&args.output)?;
             let s = p.evaluate(&dev);

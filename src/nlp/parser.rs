@@ -65,9 +65,9 @@ impl Default for TrainConfig {
             explore_from: 1,
             explore_p: 0.9,
             prune: 0.0,
-            arc_labels: [0, 0],
-            min_count: 1,
-            models: 1,
+            arc_labels: [2, 2],
+            min_count: 5,
+            models: 2,
             hot: 32768,
         }
     }
@@ -305,7 +305,10 @@ impl Parser {
     /// `tags` must have the same length as `words` (extra tags are ignored,
     /// missing ones count as unknown).
     pub fn parse(&self, words: &[&str], tags: &[TaggedToken]) -> Vec<Arc> {
-        let tag = |i: usize| tags.get(i).map_or(("X", "XX"), |t| (t.upos.as_str(), t.xpos));
+        let tag = |i: usize| {
+            tags.get(i)
+                .map_or(("X", "XX"), |t| (t.upos.as_str(), t.xpos))
+        };
         let ctx = Ctx::new(words, tag, self.opts, &self.lex);
         self.parse_ctx(&ctx, |i| tags.get(i).is_some_and(|t| is_punct_tag(t.xpos)))
     }
@@ -422,9 +425,6 @@ impl Parser {
         if !lex_data.words.is_empty() {
             opts |= OPT_CLUSTERS;
         }
-        if let Ok(v) = std::env::var("NG_POPTS") {
-            opts = v.parse().unwrap_or(opts);
-        }
 
         let mut prepared = Vec::new();
         let mut skipped = 0;
@@ -482,8 +482,10 @@ impl Parser {
         // than `min_count` times are left out (rare features cost memory and
         // time and barely help), and the `hot` most frequent transition
         // features get the small table that stays in cache.
-        let (mut mc, mut lc): (HashMap<u64, u32, BuildNoHash>, HashMap<u64, u32, BuildNoHash>) =
-            Default::default();
+        let (mut mc, mut lc): (
+            HashMap<u64, u32, BuildNoHash>,
+            HashMap<u64, u32, BuildNoHash>,
+        ) = Default::default();
         for p in &prepared {
             let mut st = State::new(p.ctx.n);
             while !st.terminal() {
@@ -586,20 +588,6 @@ impl Parser {
                 log(&msg);
                 Ok(())
             })?;
-            if let (Ok(v), Some(dev)) = (std::env::var("NG_PRUNES"), dev) {
-                for x in v.split(',') {
-                    let pr: f64 = x.parse()?;
-                    let parser = build(&moves, &arcs, pr)?;
-                    let s = parser.evaluate(dev);
-                    log(&format!(
-                        "prune {pr}: dev UAS {:.2} LAS {:.2}, size {:?}",
-                        s.uas,
-                        s.las,
-                        parser.size()
-                    ));
-                    parser.save(Path::new(&format!("prune_{x}.bin.zst")))?;
-                }
-            }
             match best {
                 Some((_, p)) => p,
                 None => build(&moves, &arcs, cfg.prune)?,
@@ -881,7 +869,11 @@ impl Ctx {
             w.push(Fx::new(5).s(&low).0);
             let (u, x) = tag(i);
             let ph = Fx::new(6).s(x);
-            p.push(if opts & OPT_UPOS != 0 { ph.s(u).0 } else { ph.0 });
+            p.push(if opts & OPT_UPOS != 0 {
+                ph.s(u).0
+            } else {
+                ph.0
+            });
             let cl = if opts & OPT_CLUSTERS != 0 {
                 lex.word_clusters(word, &mut buf)
             } else {
@@ -1300,15 +1292,6 @@ fn label_features(c: &Ctx, st: &State, h: usize, d: usize, out: &mut Vec<u64>) {
         push(f(25).u(dc[0]).u(hp));
         push(f(26).u(hc[0]).u(dp));
         push(f(27).u(hc[1]).u(dc[1]));
-    }
-    if std::env::var("NG_LX").is_ok() {
-        push(f(28).u(hp).u(dp).u(w(dn.lc1)));
-        push(lset_hash(f(29).u(hp).u(dp), dn.lset));
-        push(lset_hash(f(30).u(hw).u(dp), dn.lset));
-        push(f(31).u(dp).u(w(d + 1)));
-        push(f(32).u(dp).u(w(d - 1)));
-        push(f(33).u(hp).u(dp).u(w(dn.rc1)));
-        push(f(34).u(hw).u(dw).u(dist));
     }
 }
 

@@ -540,7 +540,10 @@ impl Weights {
 fn add_dense(scores: &mut [i32], row: &[i16]) {
     let n = scores.len().min(row.len());
     let n8 = n / 8 * 8;
-    for (s, w) in scores[..n8].chunks_exact_mut(8).zip(row[..n8].chunks_exact(8)) {
+    for (s, w) in scores[..n8]
+        .chunks_exact_mut(8)
+        .zip(row[..n8].chunks_exact(8))
+    {
         let s: &mut [i32; 8] = s.try_into().expect("chunk of 8");
         let w: &[i16; 8] = w.try_into().expect("chunk of 8");
         *s = std::array::from_fn(|k| s[k] + w[k] as i32);

@@ -120,6 +120,8 @@ pub struct TrainConfig {
     /// Models trained with different shuffling seeds whose weights are
     /// averaged.
     pub models: usize,
+    /// Averaged weights below this magnitude are dropped from the model.
+    pub prune: f64,
 }
 
 impl Default for TrainConfig {
@@ -127,9 +129,10 @@ impl Default for TrainConfig {
         TrainConfig {
             epochs: 10,
             seed: 0x5eed,
-            passes: 2,
+            passes: 1,
             inner_folds: 4,
             models: 1,
+            prune: 1.0,
         }
     }
 }
@@ -468,13 +471,23 @@ fn train_pass(
     cfg: &TrainConfig,
     log: &mut dyn FnMut(&str),
 ) -> Weights {
-    let prune = std::env::var("NG_TPRUNE").ok().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    let prune = cfg.prune;
     if cfg.models <= 1 {
         return train_one(prepared, idx, first, nc, cfg.seed, cfg, log).average(prune);
     }
     let models: Vec<Trainer> = (0..cfg.models as u64)
         .into_par_iter()
-        .map(|k| train_one(prepared, idx, first, nc, cfg.seed.wrapping_add(k), cfg, &mut |_| {}))
+        .map(|k| {
+            train_one(
+                prepared,
+                idx,
+                first,
+                nc,
+                cfg.seed.wrapping_add(k),
+                cfg,
+                &mut |_| {},
+            )
+        })
         .collect();
     log(&format!("tagger: averaged {} models", models.len()));
     Trainer::average_many(&models, prune)
