@@ -50,6 +50,17 @@ pub struct TrainArgs {
     /// shipped models use data/models/clusters.bin.zst).
     #[arg(long)]
     pub clusters: Option<PathBuf>,
+    /// Models trained on different shuffles and averaged (default: tagger
+    /// 4, parser 2).
+    #[arg(long)]
+    pub models: Option<usize>,
+    /// Parser only: beam width (1: greedy; default 1).
+    #[arg(long)]
+    pub beam: Option<usize>,
+    /// Parser only: also write the jackknifed training tags to this
+    /// CoNLL-U file (reuse it with `--folds 0`).
+    #[arg(long)]
+    pub save_tags: Option<PathBuf>,
 }
 
 /// `newsgraph evaluate <kind> --model MODEL --test FILE`.
@@ -70,6 +81,9 @@ pub struct EvaluateArgs {
     /// Parser only: parse with the gold XPOS tags instead of predicted ones.
     #[arg(long)]
     pub gold_tags: bool,
+    /// Parser only: beam width (default: the width the model was trained for).
+    #[arg(long)]
+    pub beam: Option<usize>,
 }
 
 fn log(msg: &str) {
@@ -95,11 +109,14 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
     };
     match args.kind {
         ModelKind::Tagger => {
-            let cfg = tagger::TrainConfig {
+            let mut cfg = tagger::TrainConfig {
                 epochs: args.epochs.unwrap_or(tagger::TrainConfig::default().epochs),
                 seed: args.seed,
                 ..Default::default()
             };
+            if let Some(m) = args.models {
+                cfg.models = m.max(1);
+            }
             let t = Tagger::train(&train, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             t.save(&args.output)?;
             let acc = t.evaluate(&dev);
@@ -126,6 +143,10 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                     log(m)
                 })?
             };
+            if let Some(path) = &args.save_tags {
+                std::fs::write(path, conllu::write(&jk))
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
             let dev_tagger = match &args.tagger {
                 Some(p) => Tagger::load(p)?,
                 None => Tagger::train(&train, None, clusters.as_ref(), &tcfg, &mut |_| {})?,
@@ -135,11 +156,17 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 "tags ready after {:.1}s",
                 start.elapsed().as_secs_f64()
             ));
-            let cfg = parser::TrainConfig {
+            let mut cfg = parser::TrainConfig {
                 epochs: args.epochs.unwrap_or(parser::TrainConfig::default().epochs),
                 seed: args.seed,
                 ..Default::default()
             };
+            if let Some(m) = args.models {
+                cfg.models = m.max(1);
+            }
+            if let Some(b) = args.beam {
+                cfg.beam = b.max(1);
+            }
             let p = Parser::train(&jk, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             p.save(&args.output)?;
             let s = p.evaluate(&dev);
@@ -204,9 +231,18 @@ pub fn run_evaluate(args: EvaluateArgs) -> Result<()> {
         ModelKind::Parser => {
             let t0 = Instant::now();
             let mut owned = None;
-            let p: &Parser = match &args.model {
-                Some(m) => owned.insert(Parser::load(m)?),
-                None => Parser::shipped(),
+            let p: &Parser = match (&args.model, args.beam) {
+                (None, None) => Parser::shipped(),
+                (model, beam) => {
+                    let mut p = match model {
+                        Some(m) => Parser::load(m)?,
+                        None => Parser::from_bytes(parser::SHIPPED)?,
+                    };
+                    if let Some(b) = beam {
+                        p.set_beam(b)?;
+                    }
+                    owned.insert(p)
+                }
             };
             let load = t0.elapsed();
             let mut owned_tagger = None;

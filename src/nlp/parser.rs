@@ -55,6 +55,9 @@ pub struct TrainConfig {
     pub models: usize,
     /// Number of most frequent transition features kept in the small table.
     pub hot: usize,
+    /// Beam width (1: greedy with the dynamic oracle; more: beam search
+    /// trained globally with max-violation updates).
+    pub beam: usize,
 }
 
 impl Default for TrainConfig {
@@ -69,11 +72,12 @@ impl Default for TrainConfig {
             min_count: 5,
             models: 2,
             hot: 32768,
+            beam: 1,
         }
     }
 }
 
-const MAGIC: &str = "newsgraph-parser-v2";
+const MAGIC: &str = "newsgraph-parser-v3";
 
 #[derive(Serialize, Deserialize)]
 struct ParserFile {
@@ -87,19 +91,30 @@ struct ParserFile {
     moves: [WeightsData; 2],
     arcs: WeightsData,
     clusters: LexiconData,
+    /// Beam width the model was trained for.
+    beam: u32,
 }
 
 /// Transition weights, stored densely when there are few classes.
 enum MoveTable {
     Four(SmallWeights<4>),
     Eight(SmallWeights<8>),
+    /// Absolute scores for beam search: dense rows behind an empty class 0
+    /// (see [`WeightsData::shifted`]), with the unshifted rows for saving.
+    Exact(Box<SmallWeights<9>>, [WeightsData; 2]),
     Sparse(Weights),
 }
 
 impl MoveTable {
-    /// From the hot and cold rows (a sparse table has no hot rows).
-    fn new(hot: WeightsData, cold: WeightsData) -> Result<MoveTable> {
+    /// From the hot and cold rows (a sparse table has no hot rows);
+    /// `exact`: scores comparable across configurations, as beam search
+    /// needs.
+    fn new(hot: WeightsData, cold: WeightsData, exact: bool) -> Result<MoveTable> {
         Ok(match cold.n_classes() {
+            0..=8 if exact => {
+                let w = SmallWeights::from_parts(hot.shifted(), cold.shifted()).context("classes")?;
+                MoveTable::Exact(Box::new(w), [hot, cold])
+            }
             0..=4 => MoveTable::Four(SmallWeights::from_parts(hot, cold).context("classes")?),
             5..=8 => MoveTable::Eight(SmallWeights::from_parts(hot, cold).context("classes")?),
             _ if hot.n_rows() == 0 => MoveTable::Sparse(Weights::from_data(cold)),
@@ -110,6 +125,7 @@ impl MoveTable {
         match self {
             MoveTable::Four(w) => [w.data().0.clone(), w.data().1.clone()],
             MoveTable::Eight(w) => [w.data().0.clone(), w.data().1.clone()],
+            MoveTable::Exact(_, d) => d.clone(),
             MoveTable::Sparse(w) => {
                 let d = w.data();
                 [d.split(|_| false).0, d.clone()]
@@ -120,6 +136,7 @@ impl MoveTable {
         match self {
             MoveTable::Four(w) => w.size(),
             MoveTable::Eight(w) => w.size(),
+            MoveTable::Exact(w, _) => w.size(),
             MoveTable::Sparse(w) => w.size(),
         }
     }
@@ -131,6 +148,13 @@ impl Scorer for MoveTable {
         match self {
             MoveTable::Four(w) => w.score(feats, scores),
             MoveTable::Eight(w) => w.score(feats, scores),
+            MoveTable::Exact(w, _) => {
+                let mut s = [0i32; 9];
+                w.score(feats, &mut s);
+                for (a, b) in scores.iter_mut().zip(&s[1..]) {
+                    *a += b;
+                }
+            }
             MoveTable::Sparse(w) => w.score(feats, scores),
         }
     }
@@ -181,9 +205,11 @@ pub struct Parser {
     moves: MoveTable,
     arcs: Weights,
     lex: Lexicon,
+    beam: usize,
 }
 
-static SHIPPED: &[u8] = include_bytes!("../../data/models/parser.bin.zst");
+/// The shipped model's bytes (embedded in the binary).
+pub static SHIPPED: &[u8] = include_bytes!("../../data/models/parser.bin.zst");
 
 const SHIFT: usize = 0;
 const REDUCE: usize = 1;
@@ -245,6 +271,7 @@ impl Parser {
             (hot, cold),
             Weights::from_data(f.arcs),
             Lexicon::from_data(&f.clusters),
+            f.beam.clamp(1, 64) as usize,
         )
     }
 
@@ -255,6 +282,7 @@ impl Parser {
         moves: (WeightsData, WeightsData),
         arcs: Weights,
         lex: Lexicon,
+        beam: usize,
     ) -> Result<Parser> {
         let labels: Vec<&'static str> = labels.map(intern).collect();
         let root = labels
@@ -269,10 +297,28 @@ impl Parser {
             root,
             opts,
             layout,
-            moves: MoveTable::new(moves.0, moves.1)?,
+            moves: MoveTable::new(moves.0, moves.1, beam > 1)?,
             arcs,
             lex,
+            beam,
         })
+    }
+
+    /// Beam width used by [`Parser::parse`] (the width it was trained for
+    /// unless changed).
+    pub fn beam(&self) -> usize {
+        self.beam
+    }
+
+    /// Parses with beam width `width` (1: greedy).
+    pub fn set_beam(&mut self, width: usize) -> Result<()> {
+        let width = width.clamp(1, 64);
+        if (width > 1) != (self.beam > 1) {
+            let [hot, cold] = self.moves.data();
+            self.moves = MoveTable::new(hot, cold, width > 1)?;
+        }
+        self.beam = width;
+        Ok(())
     }
 
     /// Serialized (postcard + zstd) bytes; deterministic.
@@ -285,6 +331,7 @@ impl Parser {
             moves: self.moves.data(),
             arcs: self.arcs.data().clone(),
             clusters: self.lex.to_data(),
+            beam: self.beam as u32,
         })
     }
 
@@ -326,6 +373,17 @@ impl Parser {
     }
 
     fn parse_ctx(&self, ctx: &Ctx, punct: impl Fn(usize) -> bool) -> Vec<Arc> {
+        if self.beam > 1 {
+            let beam = Beam {
+                moves: &self.moves,
+                arcs: &self.arcs,
+                layout: &self.layout,
+                root: self.root,
+                width: self.beam,
+                keep: None,
+            };
+            return self.finish(&beam.search(ctx), punct);
+        }
         let mut st = State::new(ctx.n);
         let mut feats = Vec::with_capacity(128);
         let mut scores = vec![0i32; self.labels.len()];
@@ -486,8 +544,10 @@ impl Parser {
             HashMap<u64, u32, BuildNoHash>,
             HashMap<u64, u32, BuildNoHash>,
         ) = Default::default();
+        let mut paths = Vec::with_capacity(prepared.len());
         for p in &prepared {
             let mut st = State::new(p.ctx.n);
+            let mut path = Vec::with_capacity(2 * p.ctx.n);
             while !st.terminal() {
                 move_features(&p.ctx, &st, &mut feats);
                 for &f in &feats {
@@ -510,8 +570,12 @@ impl Parser {
                     }
                     None => 0,
                 };
+                path.push((c as u16, label as u16));
                 st.apply(m, label);
             }
+            // Beam search pops the words left on the stack.
+            path.extend((1..st.stack.len()).map(|_| (REDUCE as u16, 0)));
+            paths.push(path);
         }
         let hot: FeatureSet = if nc <= 8 {
             let mut v: Vec<(u32, u64)> = mc.iter().map(|(&f, &c)| (c, f)).collect();
@@ -541,6 +605,7 @@ impl Parser {
 
         let setup = Setup {
             prepared: &prepared,
+            paths: &paths,
             layout: &layout,
             keep: keep.as_ref(),
             root,
@@ -554,6 +619,7 @@ impl Parser {
                 moves.average(prune).data().split(|k| hot.contains(&k)),
                 arcs.average(prune),
                 lex.clone(),
+                cfg.beam.max(1),
             )
         };
         let parser = if cfg.models > 1 {
@@ -572,6 +638,7 @@ impl Parser {
                     .split(|k| hot.contains(&k)),
                 Trainer::average_many(&arcs, cfg.prune),
                 lex.clone(),
+                cfg.beam.max(1),
             )?
         } else {
             let mut best: Option<(f64, Parser)> = None;
@@ -636,6 +703,8 @@ impl Parser {
 /// Everything one training run needs.
 struct Setup<'a> {
     prepared: &'a [Prep],
+    /// The canonical gold transition sequence (class, label) of each sentence.
+    paths: &'a [Vec<(u16, u16)>],
     layout: &'a Layout,
     /// Transition and label features kept by the count cutoff.
     keep: Option<&'a (FeatureSet, FeatureSet)>,
@@ -661,6 +730,9 @@ impl Setup<'_> {
         seed: u64,
         on_epoch: &mut dyn FnMut(usize, &Trainer, &Trainer, &str) -> Result<()>,
     ) -> Result<(Trainer, Trainer)> {
+        if self.cfg.beam > 1 {
+            return self.run_beam(seed, on_epoch);
+        }
         let (layout, root, cfg) = (self.layout, self.root, self.cfg);
         let nc = layout.n_classes();
         let nl = layout.own.len();
@@ -753,6 +825,168 @@ impl Setup<'_> {
             let msg = format!(
                 "oracle-agreement {:.2}%, labels {:.2}%",
                 100.0 * correct as f64 / total.max(1) as f64,
+                100.0 * lcorrect as f64 / ltotal.max(1) as f64
+            );
+            on_epoch(epoch, &moves, &arcs, &msg)?;
+        }
+        Ok((moves, arcs))
+    }
+
+    /// Global training of the transitions for beam search: after each
+    /// sentence whose best parse is not gold, one perceptron update at the
+    /// prefix where the beam's best most outscores the gold sequence (Huang
+    /// et al. 2012, max-violation). The label classifier learns locally
+    /// along the gold sequence.
+    fn run_beam(
+        &self,
+        seed: u64,
+        on_epoch: &mut dyn FnMut(usize, &Trainer, &Trainer, &str) -> Result<()>,
+    ) -> Result<(Trainer, Trainer)> {
+        let (layout, root, cfg) = (self.layout, self.root, self.cfg);
+        let nc = layout.n_classes();
+        let nl = layout.own.len();
+        let mut moves = Trainer::new(nc);
+        let mut arcs = Trainer::new(nl);
+        let mut rng = Rng::new(seed);
+        let mut order: Vec<usize> = (0..self.prepared.len()).collect();
+        let mut b = BeamBufs::default();
+        let (mut gf, mut pf) = (Vec::with_capacity(128), Vec::with_capacity(128));
+        let mut scores = vec![0i32; nl];
+        let mut ms = [0i32; MAX_CLASSES];
+        let mut hist: Vec<Vec<Step>> = Vec::new();
+        let mut beam: Vec<Hyp> = Vec::with_capacity(cfg.beam);
+        let mut next: Vec<Hyp> = Vec::with_capacity(cfg.beam);
+        for epoch in 0..cfg.epochs.max(1) {
+            rng.shuffle(&mut order);
+            let (mut exact, mut lcorrect, mut ltotal) = (0usize, 0usize, 0usize);
+            for &si in &order {
+                let p = &self.prepared[si];
+                let ctx = &p.ctx;
+                let gold = &self.paths[si];
+                // Labels of "other" arcs, learnt along the gold sequence.
+                let mut st = State::new(ctx.n);
+                for &(c, l) in gold {
+                    let (m, lab) = layout.kind[c as usize];
+                    if lab == OTHER {
+                        if let Some((h, d)) = st.arc(m).filter(|&(h, _)| h != 0) {
+                            label_features(ctx, &st, h, d, &mut b.lfeats);
+                            if let Some((_, k)) = self.keep {
+                                b.lfeats.retain(|f| k.contains(f));
+                            }
+                            scores.iter_mut().for_each(|s| *s = 0);
+                            arcs.score(&b.lfeats, &mut scores);
+                            let dir = (h < d) as usize;
+                            let ok = |x: usize| x != root && !layout.own[x][dir];
+                            let lp = argmax_where(&scores, ok).unwrap_or(0);
+                            ltotal += 1;
+                            if lp == l as usize {
+                                lcorrect += 1;
+                            } else {
+                                arcs.update(&b.lfeats, l as usize, &b.lfeats, lp);
+                            }
+                            arcs.tick();
+                        }
+                    }
+                    st.apply(m, l as usize);
+                }
+                // Beam search beside the gold sequence.
+                let search = Beam {
+                    moves: &moves,
+                    arcs: &arcs,
+                    layout,
+                    root,
+                    width: cfg.beam,
+                    keep: self.keep,
+                };
+                beam.clear();
+                beam.push(Hyp {
+                    st: State::new(ctx.n),
+                    score: 0,
+                });
+                let mut gold_st = State::new(ctx.n);
+                let mut gold_score = 0i64;
+                let mut gold_at: Option<usize> = Some(0);
+                let mut worst: Option<(i64, usize)> = None;
+                let mut t = 0;
+                loop {
+                    if hist.len() <= t {
+                        hist.push(Vec::with_capacity(cfg.beam));
+                    }
+                    let g = gold.get(t).copied();
+                    let hint = gold_at.zip(g).map(|(i, (c, l))| (i, c, l));
+                    if !search.step(ctx, &beam, &mut next, &mut hist[t], hint, &mut b) {
+                        break;
+                    }
+                    std::mem::swap(&mut beam, &mut next);
+                    let gc = g.map_or(CARRY, |x| x.0);
+                    gold_at = gold_at.and_then(|i| {
+                        hist[t]
+                            .iter()
+                            .position(|s| s.parent as usize == i && s.class == gc)
+                    });
+                    if let Some((c, l)) = g {
+                        match gold_at {
+                            Some(i) => gold_score = beam[i].score,
+                            None => {
+                                search.features(ctx, &gold_st, &mut gf);
+                                ms[..nc].iter_mut().for_each(|s| *s = 0);
+                                moves.score(&gf, &mut ms[..nc]);
+                                gold_score += ms[c as usize] as i64;
+                            }
+                        }
+                        gold_st.apply(layout.kind[c as usize].0, l as usize);
+                    }
+                    if gold_at != Some(0) {
+                        let v = beam[0].score - gold_score;
+                        if worst.is_none_or(|(w, _)| v > w) {
+                            worst = Some((v, t));
+                        }
+                    }
+                    t += 1;
+                }
+                let worst = match worst {
+                    Some(w) if gold_at != Some(0) => w.1,
+                    _ => {
+                        exact += 1;
+                        continue;
+                    }
+                };
+                // The predicted prefix, traced back from the best hypothesis.
+                let mut seq = vec![(CARRY, 0u16); worst + 1];
+                let mut i = 0usize;
+                for s in (0..=worst).rev() {
+                    let step = hist[s][i];
+                    seq[s] = (step.class, step.label);
+                    i = step.parent as usize;
+                }
+                let (mut ps, mut gs) = (State::new(ctx.n), State::new(ctx.n));
+                for (s, &(pc, pl)) in seq.iter().enumerate() {
+                    let (gc, gl) = gold.get(s).copied().unwrap_or((CARRY, 0));
+                    let feats = |st: &State, c: u16, out: &mut Vec<u64>| {
+                        out.clear();
+                        if c != CARRY {
+                            move_features(ctx, st, out);
+                            if let Some((k, _)) = self.keep {
+                                out.retain(|f| k.contains(f));
+                            }
+                        }
+                    };
+                    feats(&gs, gc, &mut gf);
+                    feats(&ps, pc, &mut pf);
+                    let class = |c: u16| if c == CARRY { 0 } else { c as usize };
+                    moves.update(&gf, class(gc), &pf, class(pc));
+                    if gc != CARRY {
+                        gs.apply(layout.kind[gc as usize].0, gl as usize);
+                    }
+                    if pc != CARRY {
+                        ps.apply(layout.kind[pc as usize].0, pl as usize);
+                    }
+                }
+                moves.tick();
+            }
+            let msg = format!(
+                "gold best in {:.2}% of sentences, labels {:.2}%",
+                100.0 * exact as f64 / order.len().max(1) as f64,
                 100.0 * lcorrect as f64 / ltotal.max(1) as f64
             );
             on_epoch(epoch, &moves, &arcs, &msg)?;
@@ -966,6 +1200,26 @@ impl State {
         }
     }
 
+    /// Finished for beam search: the buffer is empty and every word has
+    /// been popped, so that every parse takes exactly 2n transitions and
+    /// summed scores compare fairly.
+    #[inline]
+    fn done(&self) -> bool {
+        self.b > self.n && self.stack.len() <= 1
+    }
+
+    /// Valid classes for beam search: once the buffer is empty, only
+    /// reduce, which then also pops headless words (they hang off the root
+    /// word in [`Parser::finish`]).
+    #[inline]
+    fn valid_in_beam(&self, layout: &Layout, c: usize) -> bool {
+        if self.b > self.n {
+            c == REDUCE && self.stack.len() > 1
+        } else {
+            self.valid_class(layout, c)
+        }
+    }
+
     #[inline]
     fn valid_class(&self, layout: &Layout, c: usize) -> bool {
         let (m, lab) = layout.kind[c];
@@ -1072,6 +1326,168 @@ impl State {
         let right =
             b_deps_in_stack + (in_stack_except(gh[b], s0) || (in_buf(gh[b]) && gh[b] != b)) as u32;
         [shift, reduce, left, right]
+    }
+}
+
+/// One hypothesis of the beam: a configuration and its summed move scores.
+#[derive(Clone)]
+struct Hyp {
+    st: State,
+    score: i64,
+}
+
+/// A beam step's choice for one surviving hypothesis: the parent's index
+/// in the previous beam, the transition class ([`CARRY`] for a finished
+/// parent carried over) and the arc label it used.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    parent: u32,
+    class: u16,
+    label: u16,
+}
+
+/// Marks a finished hypothesis carried over unchanged.
+const CARRY: u16 = u16::MAX;
+
+/// Beam search over transition classes; labels of "other" arcs are picked
+/// greedily by the label classifier.
+struct Beam<'a, M: Scorer, L: Scorer> {
+    moves: &'a M,
+    arcs: &'a L,
+    layout: &'a Layout,
+    root: usize,
+    width: usize,
+    /// Transition and label features kept by the training count cutoff.
+    keep: Option<&'a (FeatureSet, FeatureSet)>,
+}
+
+/// Reusable buffers of a beam search.
+#[derive(Default)]
+struct BeamBufs {
+    feats: Vec<u64>,
+    lfeats: Vec<u64>,
+    scores: Vec<i32>,
+    cands: Vec<(i64, u32, u16)>,
+}
+
+impl<M: Scorer, L: Scorer> Beam<'_, M, L> {
+    fn features(&self, ctx: &Ctx, st: &State, out: &mut Vec<u64>) {
+        move_features(ctx, st, out);
+        if let Some((k, _)) = self.keep {
+            out.retain(|f| k.contains(f));
+        }
+    }
+
+    /// The label the arc of class `c` gets in `st`: root, the class's own
+    /// label, `gold` when given, or the label classifier's choice.
+    fn label(&self, ctx: &Ctx, st: &State, c: usize, gold: Option<u16>, b: &mut BeamBufs) -> u16 {
+        let (m, lab) = self.layout.kind[c];
+        match st.arc(m) {
+            Some((0, _)) => self.root as u16,
+            Some(_) if lab != OTHER => lab,
+            Some(_) if gold.is_some() => gold.unwrap_or(0),
+            Some((h, d)) => {
+                label_features(ctx, st, h, d, &mut b.lfeats);
+                if let Some((_, k)) = self.keep {
+                    b.lfeats.retain(|f| k.contains(f));
+                }
+                b.scores.clear();
+                b.scores.resize(self.layout.own.len(), 0);
+                self.arcs.score(&b.lfeats, &mut b.scores);
+                let dir = (h < d) as usize;
+                let own = &self.layout.own;
+                argmax_where(&b.scores, |l| l != self.root && !own[l][dir]).unwrap_or(0) as u16
+            }
+            None => 0,
+        }
+    }
+
+    /// Advances every hypothesis of `beam` by one transition into `next`,
+    /// keeping the `width` best; returns the steps taken, or `None` when
+    /// every hypothesis had finished. `gold` (training) names the gold
+    /// hypothesis's index with its class and label: it follows its gold
+    /// label rather than the classifier's.
+    fn step(
+        &self,
+        ctx: &Ctx,
+        beam: &[Hyp],
+        next: &mut Vec<Hyp>,
+        steps: &mut Vec<Step>,
+        gold: Option<(usize, u16, u16)>,
+        b: &mut BeamBufs,
+    ) -> bool {
+        if beam.iter().all(|h| h.st.done()) {
+            return false;
+        }
+        let nc = self.layout.n_classes();
+        let mut ms = [0i32; MAX_CLASSES];
+        b.cands.clear();
+        for (i, h) in beam.iter().enumerate() {
+            if h.st.done() {
+                b.cands.push((h.score, i as u32, CARRY));
+                continue;
+            }
+            self.features(ctx, &h.st, &mut b.feats);
+            ms[..nc].iter_mut().for_each(|s| *s = 0);
+            self.moves.score(&b.feats, &mut ms[..nc]);
+            for (c, &s) in ms[..nc].iter().enumerate() {
+                if h.st.valid_in_beam(self.layout, c) {
+                    b.cands.push((h.score + s as i64, i as u32, c as u16));
+                }
+            }
+        }
+        // Best first; ties by parent then class, so the order is total.
+        b.cands
+            .sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        b.cands.truncate(self.width);
+        steps.clear();
+        let cands = std::mem::take(&mut b.cands);
+        next.truncate(cands.len());
+        for (k, &(score, parent, class)) in cands.iter().enumerate() {
+            let src = &beam[parent as usize].st;
+            let label = if class == CARRY {
+                0
+            } else {
+                let g = gold.and_then(|(gi, gc, gl)| {
+                    (gi == parent as usize && gc == class).then_some(gl)
+                });
+                self.label(ctx, src, class as usize, g, b)
+            };
+            if k < next.len() {
+                next[k].st.clone_from(src);
+                next[k].score = score;
+            } else {
+                next.push(Hyp {
+                    st: src.clone(),
+                    score,
+                });
+            }
+            if class != CARRY {
+                next[k].st.apply(self.layout.kind[class as usize].0, label as usize);
+            }
+            steps.push(Step {
+                parent,
+                class,
+                label,
+            });
+        }
+        b.cands = cands;
+        true
+    }
+
+    /// The best final configuration.
+    fn search(&self, ctx: &Ctx) -> State {
+        let mut b = BeamBufs::default();
+        let mut beam = vec![Hyp {
+            st: State::new(ctx.n),
+            score: 0,
+        }];
+        let mut next = Vec::with_capacity(self.width);
+        let mut steps = Vec::with_capacity(self.width);
+        while self.step(ctx, &beam, &mut next, &mut steps, None, &mut b) {
+            std::mem::swap(&mut beam, &mut next);
+        }
+        beam.swap_remove(0).st
     }
 }
 

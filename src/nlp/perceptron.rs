@@ -317,6 +317,20 @@ pub struct WeightsData {
 }
 
 impl WeightsData {
+    /// The same weights with every class moved up by one behind a new,
+    /// all-zero class 0. [`SmallWeights`] store weights relative to class 0,
+    /// which keeps the argmax but not the absolute scores that beam search
+    /// sums; with an empty class 0 they stay absolute.
+    pub fn shifted(&self) -> WeightsData {
+        WeightsData {
+            n_classes: self.n_classes + 1,
+            key_deltas: self.key_deltas.clone(),
+            row_lens: self.row_lens.clone(),
+            classes: self.classes.iter().map(|c| c + 1).collect(),
+            values: self.values.clone(),
+        }
+    }
+
     /// Number of classes.
     pub fn n_classes(&self) -> usize {
         self.n_classes as usize

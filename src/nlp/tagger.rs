@@ -131,7 +131,7 @@ impl Default for TrainConfig {
             seed: 0x5eed,
             passes: 1,
             inner_folds: 4,
-            models: 1,
+            models: 4,
             prune: 1.0,
         }
     }
