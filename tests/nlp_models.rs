@@ -27,11 +27,16 @@ fn tiny_tagger() -> Tagger {
 }
 
 fn tiny_parser() -> Parser {
+    tiny_parser_beam(1)
+}
+
+fn tiny_parser_beam(beam: usize) -> Parser {
     let cfg = parser::TrainConfig {
         epochs: 15,
         seed: 7,
         // Twenty sentences: every feature is rare.
         min_count: 1,
+        beam,
         ..Default::default()
     };
     Parser::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("parser trains")
@@ -67,7 +72,20 @@ fn assert_learns(t: &Tagger) {
 
 #[test]
 fn parser_learns_training_sentences() {
-    let p = tiny_parser();
+    assert_parses_tiny(&tiny_parser());
+}
+
+#[test]
+fn beam_parser_learns_training_sentences() {
+    let p = tiny_parser_beam(4);
+    assert_eq!(p.beam(), 4);
+    assert_parses_tiny(&p);
+    let bytes = p.to_bytes().unwrap();
+    assert_eq!(Parser::from_bytes(&bytes).unwrap().beam(), 4);
+    assert_eq!(bytes, tiny_parser_beam(4).to_bytes().unwrap());
+}
+
+fn assert_parses_tiny(p: &Parser) {
     for s in tiny() {
         let arcs = p.parse_tags(
             &s.forms(),

@@ -54,7 +54,7 @@ pub struct TrainArgs {
     /// 4, parser 2).
     #[arg(long)]
     pub models: Option<usize>,
-    /// Parser only: beam width (1: greedy; default 1).
+    /// Parser only: beam width (1: greedy with the dynamic oracle; default 8).
     #[arg(long)]
     pub beam: Option<usize>,
     /// Parser only: also write the jackknifed training tags to this

@@ -72,7 +72,7 @@ impl Default for TrainConfig {
             min_count: 5,
             models: 2,
             hot: 32768,
-            beam: 1,
+            beam: 8,
         }
     }
 }
