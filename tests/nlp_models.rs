@@ -16,8 +16,10 @@ fn tiny_tagger_passes(passes: usize) -> Tagger {
         seed: 7,
         passes,
         inner_folds: 2,
+        models: 1,
+        prune: 0.0,
     };
-    Tagger::train(&tiny(), None, &cfg, &mut |_| {}).expect("tagger trains")
+    Tagger::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("tagger trains")
 }
 
 fn tiny_tagger() -> Tagger {
@@ -25,12 +27,19 @@ fn tiny_tagger() -> Tagger {
 }
 
 fn tiny_parser() -> Parser {
+    tiny_parser_beam(1)
+}
+
+fn tiny_parser_beam(beam: usize) -> Parser {
     let cfg = parser::TrainConfig {
         epochs: 15,
         seed: 7,
+        // Twenty sentences: every feature is rare.
+        min_count: 1,
+        beam,
         ..Default::default()
     };
-    Parser::train(&tiny(), None, &cfg, &mut |_| {}).expect("parser trains")
+    Parser::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("parser trains")
 }
 
 #[test]
@@ -63,10 +72,24 @@ fn assert_learns(t: &Tagger) {
 
 #[test]
 fn parser_learns_training_sentences() {
-    let p = tiny_parser();
+    assert_parses_tiny(&tiny_parser());
+}
+
+#[test]
+fn beam_parser_learns_training_sentences() {
+    let p = tiny_parser_beam(4);
+    assert_eq!(p.beam(), 4);
+    assert_parses_tiny(&p);
+    let bytes = p.to_bytes().unwrap();
+    assert_eq!(Parser::from_bytes(&bytes).unwrap().beam(), 4);
+    assert_eq!(bytes, tiny_parser_beam(4).to_bytes().unwrap());
+}
+
+fn assert_parses_tiny(p: &Parser) {
     for s in tiny() {
-        let arcs = p.parse_xpos(
+        let arcs = p.parse_tags(
             &s.forms(),
+            &s.words.iter().map(|w| w.upos.as_str()).collect::<Vec<_>>(),
             &s.words.iter().map(|w| w.xpos.as_str()).collect::<Vec<_>>(),
         );
         for (a, w) in arcs.iter().zip(&s.words) {

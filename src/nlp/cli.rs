@@ -1,5 +1,6 @@
 //! `train` and `evaluate` commands for the tagger and parser.
 
+use super::clusters::Lexicon;
 use super::conllu::{self, Sentence};
 use super::parser::{self, Parser};
 use super::tagger::{self, Tagger};
@@ -35,7 +36,8 @@ pub struct TrainArgs {
     /// Training epochs (default: tagger 10, parser 10).
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Parser only: folds for jackknifed training tags.
+    /// Parser only: folds for jackknifed training tags (0: use the tags in
+    /// the training file as they are).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
     /// Parser only: tagger model used to tag the dev set (default: train one).
@@ -44,6 +46,21 @@ pub struct TrainArgs {
     /// Random seed for shuffling and exploration.
     #[arg(long, default_value_t = 0x5eed)]
     pub seed: u64,
+    /// Word clusters from `train clusters` (copied into the model; the
+    /// shipped models use data/models/clusters.bin.zst).
+    #[arg(long)]
+    pub clusters: Option<PathBuf>,
+    /// Models trained on different shuffles and averaged (default: tagger
+    /// 4, parser 2).
+    #[arg(long)]
+    pub models: Option<usize>,
+    /// Parser only: beam width (1: greedy with the dynamic oracle; default 8).
+    #[arg(long)]
+    pub beam: Option<usize>,
+    /// Parser only: also write the jackknifed training tags to this
+    /// CoNLL-U file (reuse it with `--folds 0`).
+    #[arg(long)]
+    pub save_tags: Option<PathBuf>,
 }
 
 /// `newsgraph evaluate <kind> --model MODEL --test FILE`.
@@ -64,6 +81,9 @@ pub struct EvaluateArgs {
     /// Parser only: parse with the gold XPOS tags instead of predicted ones.
     #[arg(long)]
     pub gold_tags: bool,
+    /// Parser only: beam width (default: the width the model was trained for).
+    #[arg(long)]
+    pub beam: Option<usize>,
 }
 
 fn log(msg: &str) {
@@ -83,14 +103,21 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
     let start = Instant::now();
     let train = conllu::read_file(&args.train)?;
     let dev = conllu::read_file(&args.dev)?;
+    let clusters = match &args.clusters {
+        Some(p) => Some(Lexicon::load(p)?.to_data()),
+        None => None,
+    };
     match args.kind {
         ModelKind::Tagger => {
-            let cfg = tagger::TrainConfig {
+            let mut cfg = tagger::TrainConfig {
                 epochs: args.epochs.unwrap_or(tagger::TrainConfig::default().epochs),
                 seed: args.seed,
                 ..Default::default()
             };
-            let t = Tagger::train(&train, Some(&dev), &cfg, &mut |m| log(m))?;
+            if let Some(m) = args.models {
+                cfg.models = m.max(1);
+            }
+            let t = Tagger::train(&train, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             t.save(&args.output)?;
             let acc = t.evaluate(&dev);
             let (f, w) = t.size();
@@ -107,28 +134,40 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 seed: args.seed,
                 ..Default::default()
             };
-            // One tagging pass is enough for realistic training-tag noise and
-            // keeps jackknifing within the training-time budget.
-            let jk_cfg = tagger::TrainConfig {
-                passes: 1,
-                ..tcfg.clone()
+            // Training tags from taggers of the shipped configuration that
+            // never saw the sentence, so they are as noisy as at test time.
+            let jk = if args.folds == 0 {
+                train.clone()
+            } else {
+                tagger::jackknife(&train, args.folds, clusters.as_ref(), &tcfg, &mut |m| {
+                    log(m)
+                })?
             };
-            let jk = tagger::jackknife(&train, args.folds, &jk_cfg, &mut |m| log(m))?;
+            if let Some(path) = &args.save_tags {
+                std::fs::write(path, conllu::write(&jk))
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
             let dev_tagger = match &args.tagger {
                 Some(p) => Tagger::load(p)?,
-                None => Tagger::train(&train, None, &tcfg, &mut |_| {})?,
+                None => Tagger::train(&train, None, clusters.as_ref(), &tcfg, &mut |_| {})?,
             };
             let dev = retag(&dev, &dev_tagger);
             log(&format!(
                 "tags ready after {:.1}s",
                 start.elapsed().as_secs_f64()
             ));
-            let cfg = parser::TrainConfig {
+            let mut cfg = parser::TrainConfig {
                 epochs: args.epochs.unwrap_or(parser::TrainConfig::default().epochs),
                 seed: args.seed,
                 ..Default::default()
             };
-            let p = Parser::train(&jk, Some(&dev), &cfg, &mut |m| log(m))?;
+            if let Some(m) = args.models {
+                cfg.models = m.max(1);
+            }
+            if let Some(b) = args.beam {
+                cfg.beam = b.max(1);
+            }
+            let p = Parser::train(&jk, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             p.save(&args.output)?;
             let s = p.evaluate(&dev);
             let (f, w) = p.size();
@@ -192,9 +231,18 @@ pub fn run_evaluate(args: EvaluateArgs) -> Result<()> {
         ModelKind::Parser => {
             let t0 = Instant::now();
             let mut owned = None;
-            let p: &Parser = match &args.model {
-                Some(m) => owned.insert(Parser::load(m)?),
-                None => Parser::shipped(),
+            let p: &Parser = match (&args.model, args.beam) {
+                (None, None) => Parser::shipped(),
+                (model, beam) => {
+                    let mut p = match model {
+                        Some(m) => Parser::load(m)?,
+                        None => Parser::from_bytes(parser::SHIPPED)?,
+                    };
+                    if let Some(b) = beam {
+                        p.set_beam(b)?;
+                    }
+                    owned.insert(p)
+                }
             };
             let load = t0.elapsed();
             let mut owned_tagger = None;

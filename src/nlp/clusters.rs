@@ -44,6 +44,20 @@ pub struct LexiconData {
     pub cap_bucket: Vec<u8>,
 }
 
+impl LexiconData {
+    /// Only the cluster tables (the tagger and parser do not use the
+    /// capitalisation statistics).
+    pub fn clusters_only(&self) -> LexiconData {
+        LexiconData {
+            words: self.words.clone(),
+            leaf: self.leaf.clone(),
+            parents: self.parents.clone(),
+            cap_words: Vec::new(),
+            cap_bucket: Vec::new(),
+        }
+    }
+}
+
 impl Lexicon {
     /// Builds the lookup maps.
     pub fn from_data(d: &LexiconData) -> Lexicon {
@@ -74,6 +88,30 @@ impl Lexicon {
     #[inline]
     pub fn cluster(&self, norm_key: u64) -> Option<[u32; 3]> {
         self.clusters.get(&norm_key).copied()
+    }
+
+    /// Cluster ids (leaf, middle, coarse) of a word: its normalized form,
+    /// else its lowercased form; `None` if neither was clustered.
+    #[inline]
+    pub fn word_clusters(&self, word: &str, buf: &mut String) -> Option<[u32; 3]> {
+        if self.clusters.is_empty() {
+            return None;
+        }
+        normalize_into(word, buf);
+        self.cluster(token_key(buf)).or_else(|| {
+            lowercase_into(word, buf);
+            self.cluster(token_key(buf))
+        })
+    }
+
+    /// Capitalisation bucket of a word ([`CAP_UNKNOWN`] if never seen).
+    #[inline]
+    pub fn word_cap_bucket(&self, word: &str, buf: &mut String) -> u8 {
+        if self.caps.is_empty() {
+            return CAP_UNKNOWN;
+        }
+        lowercase_into(word, buf);
+        self.cap_bucket(token_key(buf))
     }
 
     /// Capitalisation bucket of a word, by the key of its lowercased form.

@@ -193,14 +193,15 @@ impl Lemmatizer {
     }
 
     fn by_rules(&self, form: &str, low: &str, xpos: &str) -> String {
-        let bounds: Vec<usize> = low
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([low.len()])
-            .collect();
-        let n = bounds.len() - 1;
-        for k in (0..=MAX_SUFFIX.min(n)).rev() {
-            if let Some(rw) = self.rules.get(&key(&low[bounds[n - k]..], xpos)) {
+        // starts[k]: where the suffix of k characters begins.
+        let mut starts = [low.len(); MAX_SUFFIX + 1];
+        let mut n = 0;
+        for (k, (at, _)) in low.char_indices().rev().take(MAX_SUFFIX).enumerate() {
+            starts[k + 1] = at;
+            n = k + 1;
+        }
+        for k in (0..=n).rev() {
+            if let Some(rw) = self.rules.get(&key(&low[starts[k]..], xpos)) {
                 if let Some(l) = rw.apply(form) {
                     return l;
                 }

@@ -8,7 +8,7 @@
 //! `i16`, in an open-addressing table keyed by the full 64-bit hash.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
@@ -196,62 +196,100 @@ impl Trainer {
         }
     }
 
-    /// Averaged, quantized weights; entries whose average rounds to zero are
-    /// pruned. `min_abs` prunes averaged weights below that magnitude first.
-    pub fn average(&self, min_abs: f64) -> Weights {
+    /// Averaged weights of every feature, sorted by key and class.
+    fn averaged_rows(&self) -> Vec<(u64, Vec<(u16, f64)>)> {
         let t = self.time.max(1) as f64;
         let mut keys: Vec<u64> = self.rows.keys().copied().collect();
         keys.sort_unstable();
-        let mut avg: Vec<(u64, Vec<(u16, f64)>)> = Vec::with_capacity(keys.len());
-        let mut max_abs = 0f64;
-        for k in keys {
-            let mut row: Vec<(u16, f64)> = self.rows[&k]
-                .iter()
-                .map(|e| {
-                    let tot = e.total + (self.time - e.stamp) as i64 * e.w as i64;
-                    (e.class, tot as f64 / t)
-                })
-                .filter(|&(_, a)| a.abs() >= min_abs && a != 0.0)
-                .collect();
-            row.sort_unstable_by_key(|e| e.0);
-            for &(_, a) in &row {
-                max_abs = max_abs.max(a.abs());
-            }
-            if !row.is_empty() {
-                avg.push((k, row));
-            }
-        }
-        let scale = if max_abs > 0.0 {
-            32767.0 / max_abs
-        } else {
-            1.0
-        };
-        let mut data = WeightsData {
-            n_classes: self.n_classes as u32,
-            key_deltas: Vec::with_capacity(avg.len()),
-            row_lens: Vec::with_capacity(avg.len()),
-            classes: Vec::new(),
-            values: Vec::new(),
-        };
-        let mut prev = 0u64;
-        for (k, row) in avg {
-            let mut n = 0u32;
-            for (c, a) in row {
-                let q = (a * scale).round();
-                if q != 0.0 {
-                    data.classes.push(c);
-                    data.values.push(q.clamp(-32767.0, 32767.0) as i16);
-                    n += 1;
+        keys.into_iter()
+            .map(|k| {
+                let mut row: Vec<(u16, f64)> = self.rows[&k]
+                    .iter()
+                    .map(|e| {
+                        let tot = e.total + (self.time - e.stamp) as i64 * e.w as i64;
+                        (e.class, tot as f64 / t)
+                    })
+                    .collect();
+                row.sort_unstable_by_key(|e| e.0);
+                (k, row)
+            })
+            .collect()
+    }
+
+    /// Averaged, quantized weights; entries whose average rounds to zero are
+    /// pruned. `min_abs` prunes averaged weights below that magnitude first.
+    pub fn average(&self, min_abs: f64) -> Weights {
+        quantize(self.n_classes, self.averaged_rows(), min_abs)
+    }
+
+    /// The mean of the averaged weights of several models over the same
+    /// classes (trained e.g. with different seeds), quantized as by
+    /// [`Trainer::average`].
+    pub fn average_many(models: &[Trainer], min_abs: f64) -> Weights {
+        let n_classes = models.iter().map(|m| m.n_classes).max().unwrap_or(0);
+        let mut sum: BTreeMap<u64, BTreeMap<u16, f64>> = BTreeMap::new();
+        for m in models {
+            for (k, row) in m.averaged_rows() {
+                let r = sum.entry(k).or_default();
+                for (c, a) in row {
+                    *r.entry(c).or_default() += a;
                 }
             }
-            if n > 0 {
-                data.key_deltas.push(k - prev);
-                prev = k;
-                data.row_lens.push(n);
+        }
+        let n = models.len().max(1) as f64;
+        let rows = sum
+            .into_iter()
+            .map(|(k, r)| (k, r.into_iter().map(|(c, a)| (c, a / n)).collect()))
+            .collect();
+        quantize(n_classes, rows, min_abs)
+    }
+}
+
+fn quantize(n_classes: usize, rows: Vec<(u64, Vec<(u16, f64)>)>, min_abs: f64) -> Weights {
+    let mut avg: Vec<(u64, Vec<(u16, f64)>)> = Vec::with_capacity(rows.len());
+    let mut max_abs = 0f64;
+    for (k, row) in rows {
+        let row: Vec<(u16, f64)> = row
+            .into_iter()
+            .filter(|&(_, a)| a.abs() >= min_abs && a != 0.0)
+            .collect();
+        for &(_, a) in &row {
+            max_abs = max_abs.max(a.abs());
+        }
+        if !row.is_empty() {
+            avg.push((k, row));
+        }
+    }
+    let scale = if max_abs > 0.0 {
+        32767.0 / max_abs
+    } else {
+        1.0
+    };
+    let mut data = WeightsData {
+        n_classes: n_classes as u32,
+        key_deltas: Vec::with_capacity(avg.len()),
+        row_lens: Vec::with_capacity(avg.len()),
+        classes: Vec::new(),
+        values: Vec::new(),
+    };
+    let mut prev = 0u64;
+    for (k, row) in avg {
+        let mut n = 0u32;
+        for (c, a) in row {
+            let q = (a * scale).round();
+            if q != 0.0 {
+                data.classes.push(c);
+                data.values.push(q.clamp(-32767.0, 32767.0) as i16);
+                n += 1;
             }
         }
-        Weights::from_data(data)
+        if n > 0 {
+            data.key_deltas.push(k - prev);
+            prev = k;
+            data.row_lens.push(n);
+        }
     }
+    Weights::from_data(data)
 }
 
 impl Scorer for Trainer {
@@ -279,9 +317,28 @@ pub struct WeightsData {
 }
 
 impl WeightsData {
+    /// The same weights with every class moved up by one behind a new,
+    /// all-zero class 0. [`SmallWeights`] store weights relative to class 0,
+    /// which keeps the argmax but not the absolute scores that beam search
+    /// sums; with an empty class 0 they stay absolute.
+    pub fn shifted(&self) -> WeightsData {
+        WeightsData {
+            n_classes: self.n_classes + 1,
+            key_deltas: self.key_deltas.clone(),
+            row_lens: self.row_lens.clone(),
+            classes: self.classes.iter().map(|c| c + 1).collect(),
+            values: self.values.clone(),
+        }
+    }
+
     /// Number of classes.
     pub fn n_classes(&self) -> usize {
         self.n_classes as usize
+    }
+
+    /// Number of features (rows).
+    pub fn n_rows(&self) -> usize {
+        self.row_lens.len()
     }
 }
 
@@ -310,26 +367,94 @@ fn fingerprint(key: u64) -> u32 {
 #[derive(Clone, Debug)]
 pub struct Weights {
     data: WeightsData,
+    /// Features with the longest rows (the most frequent ones, which the
+    /// perceptron updated for many classes); small enough to stay in cache.
+    hot: Table,
+    /// All other features.
+    cold: Table,
+    entries: Vec<Entry>,
+    /// Long rows, stored densely (`stride` weights each) for vectorized adds.
+    dense: Vec<i16>,
+    stride: usize,
+}
+
+/// Open-addressing table of [`Slot`]s.
+#[derive(Clone, Debug)]
+struct Table {
     mask: usize,
     slots: Vec<Slot>,
-    entries: Vec<Entry>,
 }
+
+impl Table {
+    fn new(n: usize) -> Table {
+        // Load factor at most 0.5.
+        let cap = (2 * n).next_power_of_two().max(16);
+        Table {
+            mask: cap - 1,
+            slots: vec![Slot::default(); cap],
+        }
+    }
+
+    fn insert(&mut self, key: u64, slot: Slot) {
+        let mut i = key as usize & self.mask;
+        while self.slots[i].fp != 0 {
+            i = (i + 1) & self.mask;
+        }
+        self.slots[i] = slot;
+    }
+
+    /// Looks up `f` starting from its first slot `s`.
+    #[inline]
+    fn find(&self, f: u64, mut s: Slot) -> Option<Slot> {
+        let fp = fingerprint(f);
+        let mut i = f as usize & self.mask;
+        while s.fp & !1 != fp && s.fp != 0 {
+            i = (i + 1) & self.mask;
+            s = self.slots[i];
+        }
+        (s.fp & !1 == fp).then_some(s)
+    }
+}
+
+/// Most features in the hot table of [`Weights`].
+const HOT: usize = 16384;
+
+/// Flag in [`Slot::data`] for an offset into [`Weights::dense`].
+const DENSE: u32 = 1 << 31;
 
 impl Weights {
     /// Builds the lookup table from the serialized form.
     pub fn from_data(data: WeightsData) -> Weights {
         let n = data.row_lens.len();
-        // Load factor between 0.35 and 0.7.
-        let cap = (n + n / 2).next_power_of_two().max(16);
-        let mask = cap - 1;
-        let mut slots = vec![Slot::default(); cap];
-        let mut entries = Vec::with_capacity(data.classes.len() + n / 2);
+        let nc = data.n_classes as usize;
+        let stride = (nc + 7) & !7;
+        // Rows: (key, start, len), hot ones (longest first) at the front.
+        let mut rows: Vec<(u64, usize, usize)> = Vec::with_capacity(n);
         let mut key = 0u64;
         let mut start = 0usize;
         for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
             key = key.wrapping_add(*d);
-            let len = len as usize;
-            let slot = if len == 1 {
+            rows.push((key, start, len as usize));
+            start += len as usize;
+        }
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        let n_hot = rows.iter().take(HOT).filter(|r| r.2 > 1).count();
+        let mut hot = Table::new(n_hot);
+        let mut cold = Table::new(n - n_hot);
+        let mut entries = Vec::with_capacity(data.classes.len() + n / 2);
+        let mut dense = Vec::new();
+        for (r, &(key, start, len)) in rows.iter().enumerate() {
+            let slot = if len > 1 && nc >= 8 && len * 4 >= nc {
+                let at = dense.len();
+                dense.resize(at + stride, 0);
+                for k in start..start + len {
+                    dense[at + data.classes[k] as usize] = data.values[k];
+                }
+                Slot {
+                    fp: fingerprint(key),
+                    data: at as u32 | DENSE,
+                }
+            } else if len == 1 {
                 Slot {
                     fp: fingerprint(key) | 1,
                     data: (data.classes[start] as u32) << 16 | data.values[start] as u16 as u32,
@@ -351,18 +476,19 @@ impl Weights {
                     data: at,
                 }
             };
-            let mut i = key as usize & mask;
-            while slots[i].fp != 0 {
-                i = (i + 1) & mask;
+            if r < n_hot {
+                hot.insert(key, slot);
+            } else {
+                cold.insert(key, slot);
             }
-            slots[i] = slot;
-            start += len;
         }
         Weights {
             data,
-            mask,
-            slots,
+            hot,
+            cold,
             entries,
+            dense,
+            stride,
         }
     }
 
@@ -410,53 +536,323 @@ impl Weights {
     }
 }
 
+impl Weights {
+    /// Adds the weights of slot `s` (inline) or queues its row.
+    #[inline]
+    fn take(s: Slot, scores: &mut [i32], rows: &mut [u32], nrows: &mut usize) {
+        if s.fp & 1 == 1 {
+            scores[(s.data >> 16) as usize] += s.data as u16 as i16 as i32;
+        } else {
+            rows[*nrows] = s.data;
+            *nrows += 1;
+        }
+    }
+}
+
+/// `scores[c] += row[c]`, eight classes at a time (vectorizes).
+#[inline]
+fn add_dense(scores: &mut [i32], row: &[i16]) {
+    let n = scores.len().min(row.len());
+    let n8 = n / 8 * 8;
+    for (s, w) in scores[..n8]
+        .chunks_exact_mut(8)
+        .zip(row[..n8].chunks_exact(8))
+    {
+        let s: &mut [i32; 8] = s.try_into().expect("chunk of 8");
+        let w: &[i16; 8] = w.try_into().expect("chunk of 8");
+        *s = std::array::from_fn(|k| s[k] + w[k] as i32);
+    }
+    for (s, &w) in scores[n8..n].iter_mut().zip(&row[n8..n]) {
+        *s += w as i32;
+    }
+}
+
 impl Scorer for Weights {
     #[inline]
     fn score(&self, feats: &[u64], scores: &mut [i32]) {
-        // Three phases so that the cache misses of one phase overlap: load
-        // every first slot, resolve the slots (rarely probing further), then
-        // touch every out-of-line row before summing the rows.
-        const CH: usize = 64;
+        // Phases, so that the cache misses within one phase overlap: load
+        // every first slot of the hot table, resolve them, the same in the
+        // cold table for the features the hot one lacks, then touch every
+        // out-of-line row before summing the rows.
+        const CH: usize = 128;
         let mut buf = [Slot::default(); CH];
+        let mut miss = [0u64; CH];
         let mut rows = [0u32; CH];
         let mut heads = [0u32; CH];
         for chunk in feats.chunks(CH) {
             for (b, &f) in buf.iter_mut().zip(chunk) {
-                *b = self.slots[f as usize & self.mask];
+                *b = self.hot.slots[f as usize & self.hot.mask];
             }
-            let mut nrows = 0;
+            let (mut nrows, mut nmiss) = (0, 0);
             for (&f, &first) in chunk.iter().zip(&buf) {
-                let fp = fingerprint(f);
-                let mut i = f as usize & self.mask;
-                let mut s = first;
-                loop {
-                    if s.fp & !1 == fp {
-                        if s.fp & 1 == 1 {
-                            scores[(s.data >> 16) as usize] += s.data as u16 as i16 as i32;
-                        } else {
-                            rows[nrows] = s.data;
-                            nrows += 1;
-                        }
-                        break;
+                match self.hot.find(f, first) {
+                    Some(s) => Self::take(s, scores, &mut rows, &mut nrows),
+                    None => {
+                        miss[nmiss] = f;
+                        nmiss += 1;
                     }
-                    if s.fp == 0 {
-                        break;
-                    }
-                    i = (i + 1) & self.mask;
-                    s = self.slots[i];
+                }
+            }
+            for (b, &f) in buf.iter_mut().zip(&miss[..nmiss]) {
+                *b = self.cold.slots[f as usize & self.cold.mask];
+            }
+            for (&f, &first) in miss[..nmiss].iter().zip(&buf) {
+                if let Some(s) = self.cold.find(f, first) {
+                    Self::take(s, scores, &mut rows, &mut nrows);
                 }
             }
             for (h, &at) in heads.iter_mut().zip(&rows[..nrows]) {
-                let e = self.entries[at as usize];
-                *h = e.class as u32 | (e.w as u16 as u32) << 16;
+                *h = if at & DENSE != 0 {
+                    self.dense[(at & !DENSE) as usize] as u32
+                } else {
+                    let e = self.entries[at as usize];
+                    e.class as u32 | (e.w as u16 as u32) << 16
+                };
             }
             for (&len, &at) in heads[..nrows].iter().zip(&rows[..nrows]) {
-                let at = at as usize + 1;
-                for e in &self.entries[at..at + len as usize] {
-                    scores[e.class as usize] += e.w as i32;
+                if at & DENSE != 0 {
+                    let at = (at & !DENSE) as usize;
+                    add_dense(scores, &self.dense[at..at + self.stride]);
+                } else {
+                    let at = at as usize + 1;
+                    for e in &self.entries[at..at + len as usize] {
+                        scores[e.class as usize] += e.w as i32;
+                    }
                 }
             }
         }
+    }
+}
+
+/// Inference weights for models with at most `N` classes (the parser's
+/// transitions). Each slot is `N` 16-bit words: a 16-bit key fingerprint
+/// (never 0) and the weights of classes `1..N` minus that of class 0. Every
+/// feature adds the same amount to all classes' scores, so subtracting one
+/// class's weight from a row leaves every argmax unchanged; the scores of
+/// class 0 stay 0. A slot of the four-class table is 8 bytes.
+///
+/// The features seen most often in training live in a separate small "hot"
+/// table that stays in cache; the others are looked up in the "cold" table
+/// only when the hot one lacks them.
+#[derive(Clone, Debug)]
+pub struct SmallWeights<const N: usize> {
+    hot_data: WeightsData,
+    cold_data: WeightsData,
+    hot: SlotTable<N>,
+    cold: SlotTable<N>,
+    /// Blocked Bloom filter over the cold keys: most features missing from
+    /// the hot table are missing altogether, and the filter (in cache) says
+    /// so without touching the cold table.
+    bloom: Vec<u64>,
+}
+
+/// Bloom-filter word and bit mask of `key` (two bits in one 64-bit word).
+#[inline]
+fn bloom_bits(key: u64, words: usize) -> (usize, u64) {
+    let h = key.rotate_left(21).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let word = (h >> 40) as usize & (words - 1);
+    (word, 1u64 << (h & 63) | 1u64 << ((h >> 6) & 63))
+}
+
+#[derive(Clone, Debug)]
+struct SlotTable<const N: usize> {
+    mask: usize,
+    slots: Vec<[u16; N]>,
+}
+
+/// Dense rows of `data` with class 0's weight subtracted.
+fn diff_rows<const N: usize>(data: &WeightsData) -> Vec<(u64, [i32; N])> {
+    let mut rows = Vec::with_capacity(data.row_lens.len());
+    let mut key = 0u64;
+    let mut start = 0usize;
+    for (d, &len) in data.key_deltas.iter().zip(&data.row_lens) {
+        key = key.wrapping_add(*d);
+        let len = len as usize;
+        let mut w = [0i32; N];
+        for k in start..start + len {
+            w[data.classes[k] as usize] = data.values[k] as i32;
+        }
+        let w0 = w[0];
+        for x in &mut w {
+            *x -= w0;
+        }
+        rows.push((key, w));
+        start += len;
+    }
+    rows
+}
+
+impl<const N: usize> SlotTable<N> {
+    fn new(rows: &[(u64, [i32; N])], num: i64, den: i64, load: f64) -> SlotTable<N> {
+        let n = rows.len();
+        let cap = ((n as f64 / load) as usize).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut slots = vec![[0u16; N]; cap];
+        for &(key, w) in rows {
+            let mut slot = [0u16; N];
+            slot[0] = small_fingerprint(key);
+            for c in 1..N {
+                // Round half away from zero, in integers (deterministic).
+                let x = w[c] as i64 * num;
+                let q = (x.abs() + den / 2) / den * x.signum();
+                slot[c] = q as i16 as u16;
+            }
+            let mut i = key as usize & mask;
+            while slots[i][0] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = slot;
+        }
+        SlotTable { mask, slots }
+    }
+
+    /// Looks up `f` starting from its first slot `s`.
+    #[inline]
+    fn find(&self, f: u64, mut s: [u16; N]) -> Option<[u16; N]> {
+        let fp = small_fingerprint(f);
+        let mut i = f as usize & self.mask;
+        while s[0] != fp && s[0] != 0 {
+            i = (i + 1) & self.mask;
+            s = self.slots[i];
+        }
+        (s[0] == fp).then_some(s)
+    }
+}
+
+impl<const N: usize> SmallWeights<N> {
+    /// Builds the tables from the hot and cold rows; `None` if the model has
+    /// more than `N` classes.
+    pub fn from_parts(hot: WeightsData, cold: WeightsData) -> Option<SmallWeights<N>> {
+        if hot.n_classes as usize > N || cold.n_classes as usize > N || N < 2 {
+            return None;
+        }
+        let (h, c) = (diff_rows::<N>(&hot), diff_rows::<N>(&cold));
+        // Differences to class 0 may need 17 bits; scale them down if so.
+        let max_abs = h
+            .iter()
+            .chain(&c)
+            .flat_map(|r| r.1)
+            .map(i32::abs)
+            .max()
+            .unwrap_or(0);
+        let (num, den) = if max_abs > 32767 {
+            (32767i64, max_abs as i64)
+        } else {
+            (1, 1)
+        };
+        // About 4 filter bits per cold key: small enough to stay in cache,
+        // about 15% false positives.
+        let words = (c.len() / 16).next_power_of_two().max(1);
+        let mut bloom = vec![0u64; words];
+        for &(key, _) in &c {
+            let (w, bits) = bloom_bits(key, words);
+            bloom[w] |= bits;
+        }
+        Some(SmallWeights {
+            // The hot table is sparse (few probes), the cold one dense
+            // (it is rarely read).
+            hot: SlotTable::new(&h, num, den, 0.5),
+            cold: SlotTable::new(&c, num, den, 0.7),
+            hot_data: hot,
+            cold_data: cold,
+            bloom,
+        })
+    }
+
+    /// Serializable form: hot and cold rows.
+    pub fn data(&self) -> (&WeightsData, &WeightsData) {
+        (&self.hot_data, &self.cold_data)
+    }
+
+    /// Number of stored features and non-zero weights.
+    pub fn size(&self) -> (usize, usize) {
+        let (h, c) = (&self.hot_data, &self.cold_data);
+        (
+            h.row_lens.len() + c.row_lens.len(),
+            h.values.len() + c.values.len(),
+        )
+    }
+}
+
+#[inline]
+fn small_fingerprint(key: u64) -> u16 {
+    (key >> 48) as u16 | 1
+}
+
+impl<const N: usize> Scorer for SmallWeights<N> {
+    #[inline]
+    fn score(&self, feats: &[u64], scores: &mut [i32]) {
+        const CH: usize = 128;
+        let mut buf = [[0u16; N]; CH];
+        let mut miss = [0u64; CH];
+        let mut acc = [0i32; N];
+        let mut add = |s: [u16; N]| {
+            for (a, &w) in acc[1..].iter_mut().zip(&s[1..]) {
+                *a += w as i16 as i32;
+            }
+        };
+        for chunk in feats.chunks(CH) {
+            for (b, &f) in buf.iter_mut().zip(chunk) {
+                *b = self.hot.slots[f as usize & self.hot.mask];
+            }
+            let mut nmiss = 0;
+            for (&f, &first) in chunk.iter().zip(&buf) {
+                match self.hot.find(f, first) {
+                    Some(s) => add(s),
+                    None => {
+                        let (w, bits) = bloom_bits(f, self.bloom.len());
+                        if self.bloom[w] & bits == bits {
+                            miss[nmiss] = f;
+                            nmiss += 1;
+                        }
+                    }
+                }
+            }
+            for (b, &f) in buf.iter_mut().zip(&miss[..nmiss]) {
+                *b = self.cold.slots[f as usize & self.cold.mask];
+            }
+            for (&f, &first) in miss[..nmiss].iter().zip(&buf) {
+                if let Some(s) = self.cold.find(f, first) {
+                    add(s);
+                }
+            }
+        }
+        for (s, a) in scores.iter_mut().zip(acc) {
+            *s += a;
+        }
+    }
+}
+
+impl WeightsData {
+    /// Splits the rows into those whose key satisfies `hot` and the rest.
+    pub fn split(&self, hot: impl Fn(u64) -> bool) -> (WeightsData, WeightsData) {
+        let empty = || WeightsData {
+            n_classes: self.n_classes,
+            key_deltas: Vec::new(),
+            row_lens: Vec::new(),
+            classes: Vec::new(),
+            values: Vec::new(),
+        };
+        let (mut a, mut b) = (empty(), empty());
+        let (mut pa, mut pb) = (0u64, 0u64);
+        let mut key = 0u64;
+        let mut start = 0usize;
+        for (d, &len) in self.key_deltas.iter().zip(&self.row_lens) {
+            key = key.wrapping_add(*d);
+            let end = start + len as usize;
+            let (out, prev) = if hot(key) {
+                (&mut a, &mut pa)
+            } else {
+                (&mut b, &mut pb)
+            };
+            out.key_deltas.push(key - *prev);
+            *prev = key;
+            out.row_lens.push(len);
+            out.classes.extend_from_slice(&self.classes[start..end]);
+            out.values.extend_from_slice(&self.values[start..end]);
+            start = end;
+        }
+        (a, b)
     }
 }
 

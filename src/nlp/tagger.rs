@@ -1,6 +1,7 @@
 //! Greedy left-to-right averaged-perceptron POS tagger predicting joint
 //! (UPOS, Penn XPOS) classes, plus the lemmatizer.
 
+use super::clusters::{Lexicon, LexiconData};
 use super::conllu::Sentence;
 use super::lemma::{LemmaData, Lemmatizer};
 use super::perceptron::{
@@ -116,6 +117,11 @@ pub struct TrainConfig {
     pub passes: usize,
     /// Jackknife folds for the first-pass tags the second pass trains on.
     pub inner_folds: usize,
+    /// Models trained with different shuffling seeds whose weights are
+    /// averaged.
+    pub models: usize,
+    /// Averaged weights below this magnitude are dropped from the model.
+    pub prune: f64,
 }
 
 impl Default for TrainConfig {
@@ -123,13 +129,15 @@ impl Default for TrainConfig {
         TrainConfig {
             epochs: 10,
             seed: 0x5eed,
-            passes: 2,
+            passes: 1,
             inner_folds: 4,
+            models: 4,
+            prune: 1.0,
         }
     }
 }
 
-const MAGIC: &str = "newsgraph-tagger-v1";
+const MAGIC: &str = "newsgraph-tagger-v2";
 
 #[derive(Serialize, Deserialize)]
 struct TaggerFile {
@@ -140,6 +148,8 @@ struct TaggerFile {
     /// One weight set per tagging pass.
     weights: Vec<WeightsData>,
     lemma: LemmaData,
+    /// Word clusters (empty: no cluster features).
+    clusters: LexiconData,
 }
 
 /// Averaged-perceptron POS tagger with lemmatizer.
@@ -149,6 +159,7 @@ pub struct Tagger {
     ambiguity: HashMap<u64, u64, BuildNoHash>,
     weights: Vec<Weights>,
     lemma: Lemmatizer,
+    lex: Lexicon,
 }
 
 static SHIPPED: &[u8] = include_bytes!("../../data/models/tagger.bin.zst");
@@ -185,11 +196,15 @@ impl Tagger {
                 bail!("class count mismatch");
             }
         }
+        if f.clusters.words.len() != f.clusters.leaf.len() {
+            bail!("inconsistent cluster table");
+        }
         Ok(Tagger::assemble(
             f.classes,
             f.ambiguity,
             f.weights.into_iter().map(Weights::from_data).collect(),
             Lemmatizer::from_data(f.lemma),
+            Lexicon::from_data(&f.clusters),
         ))
     }
 
@@ -198,6 +213,7 @@ impl Tagger {
         ambiguity: Vec<(u64, u64)>,
         weights: Vec<Weights>,
         lemma: Lemmatizer,
+        lex: Lexicon,
     ) -> Tagger {
         let classes = class_names
             .iter()
@@ -209,6 +225,7 @@ impl Tagger {
             ambiguity: ambiguity.into_iter().collect(),
             weights,
             lemma,
+            lex,
         }
     }
 
@@ -222,6 +239,7 @@ impl Tagger {
             ambiguity,
             weights: self.weights.iter().map(|w| w.data().clone()).collect(),
             lemma: self.lemma.data().clone(),
+            clusters: self.lex.to_data(),
         })
     }
 
@@ -257,7 +275,7 @@ impl Tagger {
 
     /// Predicted class ids (indices into the joint tag inventory).
     fn tag_ids(&self, words: &[&str]) -> Vec<usize> {
-        let toks = token_info(words, &self.ambiguity);
+        let toks = token_info(words, &self.ambiguity, &self.lex);
         let mut first: Option<Vec<usize>> = None;
         for w in &self.weights {
             first = Some(run_pass(w, &toks, first.as_deref(), self.classes.len()));
@@ -265,10 +283,12 @@ impl Tagger {
         first.unwrap_or_default()
     }
 
-    /// Trains on `train`; logs accuracy on `dev` if given.
+    /// Trains on `train`; logs accuracy on `dev` if given. `clusters` (word
+    /// clusters learned from unlabelled text) are copied into the model.
     pub fn train(
         train: &[Sentence],
         dev: Option<&[Sentence]>,
+        clusters: Option<&LexiconData>,
         cfg: &TrainConfig,
         log: &mut dyn FnMut(&str),
     ) -> Result<Tagger> {
@@ -289,6 +309,7 @@ impl Tagger {
         let nc = class_names.len();
         let ambiguity = build_ambiguity(train, &class_set);
         let amb_map: HashMap<u64, u64, BuildNoHash> = ambiguity.iter().copied().collect();
+        let lex = Lexicon::from_data(&clusters.cloned().unwrap_or_default());
         let lemma = Lemmatizer::train(train.iter().flat_map(|s| {
             s.words
                 .iter()
@@ -304,7 +325,7 @@ impl Tagger {
                     .iter()
                     .map(|w| class_set[&(w.upos.clone(), w.xpos.clone())])
                     .collect();
-                (token_info(&forms, &amb_map), gold)
+                (token_info(&forms, &amb_map, &lex), gold)
             })
             .collect();
         let all: Vec<usize> = (0..prepared.len()).collect();
@@ -332,7 +353,7 @@ impl Tagger {
             log("tagger: second pass");
             weights.push(train_pass(&prepared, &all, Some(&fp), nc, cfg, log));
         }
-        let t = Tagger::assemble(class_names, ambiguity, weights, lemma);
+        let t = Tagger::assemble(class_names, ambiguity, weights, lemma, lex);
         if let Some(dev) = dev {
             let acc = t.evaluate(dev);
             log(&format!(
@@ -392,6 +413,7 @@ pub struct TagAccuracy {
 pub fn jackknife(
     train: &[Sentence],
     folds: usize,
+    clusters: Option<&LexiconData>,
     cfg: &TrainConfig,
     log: &mut dyn FnMut(&str),
 ) -> Result<Vec<Sentence>> {
@@ -406,7 +428,7 @@ pub fn jackknife(
                 .filter(|(i, _)| i % folds != k)
                 .map(|(_, s)| s.clone())
                 .collect();
-            let t = Tagger::train(&rest, None, cfg, &mut |_| {})?;
+            let t = Tagger::train(&rest, None, clusters, cfg, &mut |_| {})?;
             Ok((0..train.len())
                 .filter(|i| i % folds == k)
                 .map(|i| (i, t.tag(&train[i].forms())))
@@ -449,9 +471,41 @@ fn train_pass(
     cfg: &TrainConfig,
     log: &mut dyn FnMut(&str),
 ) -> Weights {
+    let prune = cfg.prune;
+    if cfg.models <= 1 {
+        return train_one(prepared, idx, first, nc, cfg.seed, cfg, log).average(prune);
+    }
+    let models: Vec<Trainer> = (0..cfg.models as u64)
+        .into_par_iter()
+        .map(|k| {
+            train_one(
+                prepared,
+                idx,
+                first,
+                nc,
+                cfg.seed.wrapping_add(k),
+                cfg,
+                &mut |_| {},
+            )
+        })
+        .collect();
+    log(&format!("tagger: averaged {} models", models.len()));
+    Trainer::average_many(&models, prune)
+}
+
+/// One perceptron trained with shuffling seed `seed`.
+fn train_one(
+    prepared: &[(Vec<Tok>, Vec<usize>)],
+    idx: &[usize],
+    first: Option<&[Vec<usize>]>,
+    nc: usize,
+    seed: u64,
+    cfg: &TrainConfig,
+    log: &mut dyn FnMut(&str),
+) -> Trainer {
     let mut model = Trainer::new(nc);
     let mut order = idx.to_vec();
-    let mut rng = Rng::new(cfg.seed);
+    let mut rng = Rng::new(seed);
     let mut feats = Vec::with_capacity(64);
     let mut scores = vec![0i32; nc];
     for epoch in 0..cfg.epochs.max(1) {
@@ -482,7 +536,7 @@ fn train_pass(
             100.0 * correct as f64 / total.max(1) as f64
         ));
     }
-    model.average(0.0)
+    model
 }
 
 fn build_ambiguity(
@@ -531,9 +585,18 @@ struct Tok {
     shape: u64,
     flags: u64,
     amb: u64,
+    /// Leaf, middle and coarse cluster ids ([`NO_CLUSTER`] if unknown);
+    /// all zero when the model has no clusters.
+    cl: [u64; 3],
+    /// How often the word is capitalized in news text (bucket).
+    capb: u64,
 }
 
-fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> {
+const NO_CLUSTER: u64 = 0xffff;
+
+fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>, lex: &Lexicon) -> Vec<Tok> {
+    let use_clusters = lex.num_words() > 0;
+    let mut buf = String::new();
     let mut out = Vec::with_capacity(words.len());
     let alpha_words = words
         .iter()
@@ -556,18 +619,21 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> 
     for (i, w) in words.iter().enumerate() {
         low.clear();
         low.extend(w.chars().flat_map(char::to_lowercase));
-        let bounds: Vec<usize> = low
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([low.len()])
-            .collect();
-        let nch = bounds.len() - 1;
+        // Ends of the 1..4-character prefixes, starts of the suffixes (the
+        // whole word when it is shorter).
+        let mut pre_end = [low.len(); 4];
+        for (k, (at, c)) in low.char_indices().take(4).enumerate() {
+            pre_end[k] = at + c.len_utf8();
+        }
+        let mut suf_start = [0usize; 4];
+        for (k, (at, _)) in low.char_indices().rev().take(4).enumerate() {
+            suf_start[k] = at;
+        }
         let mut pre = [0u64; 4];
         let mut suf = [0u64; 4];
         for k in 0..4 {
-            let k1 = (k + 1).min(nch);
-            pre[k] = Fx::new(k as u64).s(&low[..bounds[k1]]).0;
-            suf[k] = Fx::new(k as u64).s(&low[bounds[nch - k1]..]).0;
+            pre[k] = Fx::new(k as u64).s(&low[..pre_end[k]]).0;
+            suf[k] = Fx::new(k as u64).s(&low[suf_start[k]..]).0;
         }
         shape.clear();
         let (mut last, mut run) = (' ', 0);
@@ -602,6 +668,12 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> 
             | ((first_upper && i > 0) as u64) << 5
             | style << 6;
         let wk = word_key(w);
+        let cl = if use_clusters {
+            lex.word_clusters(w, &mut buf)
+                .map_or([NO_CLUSTER; 3], |c| c.map(|x| x as u64 + 1))
+        } else {
+            [0; 3]
+        };
         out.push(Tok {
             w: Fx::new(2).s(w).0,
             lw: Fx::new(3).s(&low).0,
@@ -610,6 +682,12 @@ fn token_info(words: &[&str], amb: &HashMap<u64, u64, BuildNoHash>) -> Vec<Tok> 
             shape: Fx::new(4).s(&shape).0,
             flags,
             amb: amb.get(&wk).copied().unwrap_or(0),
+            cl,
+            capb: if use_clusters {
+                lex.word_cap_bucket(w, &mut buf) as u64
+            } else {
+                0
+            },
         });
     }
     out
@@ -693,6 +771,22 @@ fn features(toks: &[Tok], i: usize, hist: &[usize], first: Option<&[usize]>, out
         out.push(f(38).u(caps(-1)).u(caps(0)).u(caps(1)).done());
         out.push(f(39).u(t.flags).u(t.amb).done());
         out.push(f(40).u(p1).u(t.lw).u(lw(1)).done());
+    }
+    if t.cl[0] != 0 {
+        let cl = |d: isize| get(d).map_or([PAD.wrapping_add(d as u64); 3], |t| t.cl);
+        let (c0, cm1, cp1) = (t.cl, cl(-1), cl(1));
+        out.push(f(60).u(c0[0]).done());
+        out.push(f(61).u(c0[1]).done());
+        out.push(f(62).u(c0[2]).done());
+        out.push(f(63).u(cm1[0]).done());
+        out.push(f(64).u(cp1[0]).done());
+        out.push(f(65).u(cl(2)[1]).done());
+        out.push(f(66).u(p1).u(c0[1]).done());
+        out.push(f(67).u(c0[1]).u(cp1[1]).done());
+        out.push(f(68).u(cm1[1]).u(c0[1]).done());
+        out.push(f(69).u(t.capb).u(t.flags >> 4 & 3).done());
+        out.push(f(70).u(t.capb).u(t.flags >> 4 & 3).u(p1).done());
+        out.push(f(71).u(t.capb).u(t.flags >> 6).u(c0[1]).done());
     }
 }
 

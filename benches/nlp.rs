@@ -1,0 +1,114 @@
+//! Speed of the shipped NLP models on one thread over real news text:
+//! the tagger, the parser (on the tagger's tags), the NER, and all three
+//! together as the pipeline runs them, in tokens per second.
+//!
+//! `cargo bench --bench nlp`. Reads the first articles of
+//! `../shared/corpora/news/allsides_2016_2018.csv` (or `$NEWSGRAPH_NEWS_CSV`),
+//! cleaned, split into sentences and tokenized by the pipeline's own stages;
+//! without that file there is nothing to measure and the bench says so.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use newsgraph::nlp::ner::Ner;
+use newsgraph::nlp::{Parser, Tagger};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Articles read from the corpus (about 1,200 tokens each).
+const ARTICLES: usize = 60;
+
+fn corpus() -> Option<PathBuf> {
+    let p = std::env::var_os("NEWSGRAPH_NEWS_CSV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/corpora/news/allsides_2016_2018.csv")
+        });
+    p.exists().then_some(p)
+}
+
+/// Tokenized sentences of the first [`ARTICLES`] articles.
+fn sentences(path: &PathBuf) -> Vec<Vec<String>> {
+    let mut rdr = csv::Reader::from_path(path).expect("news CSV opens");
+    let col = rdr
+        .headers()
+        .expect("CSV header")
+        .iter()
+        .position(|h| h == "text")
+        .expect("a text column");
+    let mut out = Vec::new();
+    for rec in rdr.records().take(ARTICLES) {
+        let rec = rec.expect("CSV record");
+        let text = rec.get(col).unwrap_or_default();
+        let kept = newsgraph::clean::clean(text);
+        for s in newsgraph::segment::segment(text, &kept) {
+            out.push(
+                s.tokens
+                    .iter()
+                    .map(|t| text[t.span.clone()].to_string())
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let Some(path) = corpus() else {
+        eprintln!("nlp bench: no news corpus (set NEWSGRAPH_NEWS_CSV); nothing measured");
+        return;
+    };
+    let owned = sentences(&path);
+    let sents: Vec<Vec<&str>> = owned
+        .iter()
+        .map(|s| s.iter().map(String::as_str).collect())
+        .collect();
+    let tokens: usize = sents.iter().map(Vec::len).sum();
+    let (tagger, parser, ner) = (Tagger::shipped(), Parser::shipped(), Ner::shipped());
+    let tags: Vec<_> = sents.iter().map(|s| tagger.tag(s)).collect();
+
+    let mut g = c.benchmark_group("nlp");
+    g.throughput(Throughput::Elements(tokens as u64))
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    g.bench_function("tagger", |b| {
+        b.iter(|| {
+            sents
+                .iter()
+                .map(|s| tagger.tag(black_box(s)).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("parser", |b| {
+        b.iter(|| {
+            sents
+                .iter()
+                .zip(&tags)
+                .map(|(s, t)| parser.parse(black_box(s), t).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("ner", |b| {
+        b.iter(|| {
+            sents
+                .iter()
+                .map(|s| ner.tag(black_box(s)).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("tagger+parser+ner", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for s in &sents {
+                let t = tagger.tag(black_box(s));
+                n += parser.parse(s, &t).len();
+                n += ner.tag(s).len();
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
