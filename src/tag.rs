@@ -38,8 +38,7 @@ pub fn tag(sentences: &mut [Sentence]) {
 /// Mike Pompeo", "Rex Tillerson and Sergei Lavrov") are the parser's weakest
 /// spot, and the relation stage only needs the name's place in the sentence.
 /// The other words of the name hang off its last word as `flat`.
-pub fn parse(ann: &mut Annotated) {
-    let parser = Parser::shipped();
+pub fn parse(ann: &mut Annotated, parser: &Parser) {
     let gaz = Gazetteer::get();
     let mut units: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); ann.sentences.len()];
     let mut lower: Vec<Vec<String>> = vec![Vec::new(); ann.sentences.len()];
@@ -117,7 +116,12 @@ pub fn parse(ann: &mut Annotated) {
                 x => x,
             })
             .collect();
-        let arcs = parser.parse_xpos(&words, &tags);
+        let upos: Vec<&str> = last_of
+            .iter()
+            .zip(&multi)
+            .map(|(&k, &unit)| if unit { "PROPN" } else { s.tokens[k].upos })
+            .collect();
+        let arcs = parser.parse_tags(&words, &upos, &tags);
         for (k, tok) in s.tokens.iter_mut().enumerate() {
             let u = unit_of[k];
             if last_of[u] == k {
@@ -176,7 +180,7 @@ pub fn run_parse_stdin() -> anyhow::Result<()> {
     });
     tag(&mut ann.sentences);
     crate::entities::detect(&mut ann);
-    parse(&mut ann);
+    parse(&mut ann, crate::pipeline::ParserChoice::default().parser());
     let out = conllu(&ann.doc.text, &ann.sentences);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
