@@ -244,6 +244,42 @@ fn shipped_models_passive_and_possessive() {
 }
 
 #[test]
+fn shipped_fast_parser_agrees_on_a_plain_sentence() {
+    let words = [
+        "Russia",
+        "expelled",
+        "35",
+        "American",
+        "diplomats",
+        "on",
+        "Friday",
+        ".",
+    ];
+    let tags = Tagger::shipped().tag(&words);
+    let fast = Parser::shipped_fast();
+    assert_eq!(fast.beam(), 1);
+    assert_eq!(Parser::shipped().beam(), 8);
+    let got: Vec<(usize, &str)> = fast
+        .parse(&words, &tags)
+        .iter()
+        .map(|a| (a.head, a.deprel))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "nsubj"),
+            (0, "root"),
+            (5, "nummod"),
+            (5, "amod"),
+            (2, "obj"),
+            (7, "case"),
+            (2, "obl"),
+            (2, "punct")
+        ]
+    );
+}
+
+#[test]
 fn parse_handles_empty_and_mismatched_input() {
     let p = Parser::shipped();
     assert!(p.parse(&[], &[]).is_empty());

@@ -7,7 +7,7 @@
 use newsgraph::document::Document;
 use newsgraph::graph::KnowledgeGraph;
 use newsgraph::lexicon::Lexicon;
-use newsgraph::pipeline::{Pipeline, RelationOptions};
+use newsgraph::pipeline::{ParserChoice, Pipeline, RelationOptions};
 use std::collections::{BTreeMap, BTreeSet};
 
 type EdgeKey = (String, String, String, String);
@@ -187,6 +187,7 @@ fn open_relations_and_group_links_are_options() {
         RelationOptions {
             open_relations: true,
             group_links: true,
+            ..Default::default()
         },
     );
     let plain_edges = edges_by_doc(&build(&plain, vec![doc("d", text)]));
@@ -204,6 +205,28 @@ fn open_relations_and_group_links_are_options() {
         .find(|e| e.relation == "related_to")
         .and_then(|e| e.lemma.clone());
     assert_eq!(lemma.as_deref(), Some("sue"));
+}
+
+#[test]
+fn beam_parser_is_an_option() {
+    let text = "Kenya expelled 12 Somali diplomats. Uganda did not criticize Kenya.";
+    let beam = Pipeline::with_options(
+        Lexicon::builtin(),
+        RelationOptions {
+            parser: ParserChoice::Beam,
+            ..Default::default()
+        },
+    );
+    let want: BTreeSet<EdgeKey> = [
+        key("Uganda", "criticized", "Kenya", "negated"),
+        key("Kenya", "expelled", "Somali diplomats", "asserted"),
+    ]
+    .into_iter()
+    .collect();
+    for p in [beam, Pipeline::new(Lexicon::builtin())] {
+        let got = edges_by_doc(&build(&p, vec![doc("d", text)]));
+        assert_eq!(got["d"], want);
+    }
 }
 
 #[test]

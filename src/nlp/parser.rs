@@ -112,7 +112,8 @@ impl MoveTable {
     fn new(hot: WeightsData, cold: WeightsData, exact: bool) -> Result<MoveTable> {
         Ok(match cold.n_classes() {
             0..=8 if exact => {
-                let w = SmallWeights::from_parts(hot.shifted(), cold.shifted()).context("classes")?;
+                let w =
+                    SmallWeights::from_parts(hot.shifted(), cold.shifted()).context("classes")?;
                 MoveTable::Exact(Box::new(w), [hot, cold])
             }
             0..=4 => MoveTable::Four(SmallWeights::from_parts(hot, cold).context("classes")?),
@@ -1461,9 +1462,8 @@ impl<M: Scorer, L: Scorer> Beam<'_, M, L> {
             let label = if class == CARRY {
                 0
             } else {
-                let g = gold.and_then(|(gi, gc, gl)| {
-                    (gi == parent as usize && gc == class).then_some(gl)
-                });
+                let g = gold
+                    .and_then(|(gi, gc, gl)| (gi == parent as usize && gc == class).then_some(gl));
                 self.label(ctx, src, class as usize, g, b)
             };
             if k < next.len() {
@@ -1476,7 +1476,9 @@ impl<M: Scorer, L: Scorer> Beam<'_, M, L> {
                 });
             }
             if class != CARRY {
-                next[k].st.apply(self.layout.kind[class as usize].0, label as usize);
+                next[k]
+                    .st
+                    .apply(self.layout.kind[class as usize].0, label as usize);
             }
             steps.push(Step {
                 parent,
