@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
         .map(|s| s.iter().map(String::as_str).collect())
         .collect();
     let tokens: usize = sents.iter().map(Vec::len).sum();
-    let (tagger, parser, ner) = (Tagger::shipped(), Parser::shipped(), Ner::shipped());
+    let (tagger, ner) = (Tagger::shipped(), Ner::shipped());
     let tags: Vec<_> = sents.iter().map(|s| tagger.tag(s)).collect();
 
     let mut g = c.benchmark_group("nlp");
@@ -79,32 +79,37 @@ fn bench(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    g.bench_function("parser", |b| {
-        b.iter(|| {
-            sents
-                .iter()
-                .zip(&tags)
-                .map(|(s, t)| parser.parse(black_box(s), t).len())
-                .sum::<usize>()
-        })
-    });
+    for (name, parser) in [
+        ("fast", Parser::shipped_fast()),
+        ("beam", Parser::shipped()),
+    ] {
+        g.bench_function(format!("parser-{name}"), |b| {
+            b.iter(|| {
+                sents
+                    .iter()
+                    .zip(&tags)
+                    .map(|(s, t)| parser.parse(black_box(s), t).len())
+                    .sum::<usize>()
+            })
+        });
+        g.bench_function(format!("tagger+parser-{name}+ner"), |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for s in &sents {
+                    let t = tagger.tag(black_box(s));
+                    n += parser.parse(s, &t).len();
+                    n += ner.tag(s).len();
+                }
+                n
+            })
+        });
+    }
     g.bench_function("ner", |b| {
         b.iter(|| {
             sents
                 .iter()
                 .map(|s| ner.tag(black_box(s)).len())
                 .sum::<usize>()
-        })
-    });
-    g.bench_function("tagger+parser+ner", |b| {
-        b.iter(|| {
-            let mut n = 0;
-            for s in &sents {
-                let t = tagger.tag(black_box(s));
-                n += parser.parse(s, &t).len();
-                n += ner.tag(s).len();
-            }
-            n
         })
     });
     g.finish();
