@@ -81,7 +81,9 @@ fn beam_parser_learns_training_sentences() {
     assert_eq!(p.beam(), 4);
     assert_parses_tiny(&p);
     let bytes = p.to_bytes().unwrap();
-    assert_eq!(Parser::from_bytes(&bytes).unwrap().beam(), 4);
+    let loaded = Parser::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded.beam(), 4);
+    assert_eq!(loaded.to_bytes().unwrap(), bytes);
     assert_eq!(bytes, tiny_parser_beam(4).to_bytes().unwrap());
 }
 
@@ -168,18 +170,20 @@ fn shipped(words: &[&str]) -> Vec<(String, Upos, &'static str, String, usize, &'
         .collect()
 }
 
+const EXPULSION: [&str; 8] = [
+    "Russia",
+    "expelled",
+    "35",
+    "American",
+    "diplomats",
+    "on",
+    "Friday",
+    ".",
+];
+
 #[test]
 fn shipped_models_expulsion_sentence() {
-    let r = shipped(&[
-        "Russia",
-        "expelled",
-        "35",
-        "American",
-        "diplomats",
-        "on",
-        "Friday",
-        ".",
-    ]);
+    let r = shipped(&EXPULSION);
     let exp = [
         ("Russia", Upos::Propn, "NNP", "Russia", 2, "nsubj"),
         ("expelled", Upos::Verb, "VBD", "expel", 0, "root"),
@@ -245,16 +249,7 @@ fn shipped_models_passive_and_possessive() {
 
 #[test]
 fn shipped_fast_parser_agrees_on_a_plain_sentence() {
-    let words = [
-        "Russia",
-        "expelled",
-        "35",
-        "American",
-        "diplomats",
-        "on",
-        "Friday",
-        ".",
-    ];
+    let words = EXPULSION;
     let tags = Tagger::shipped().tag(&words);
     let fast = Parser::shipped_fast();
     assert_eq!(fast.beam(), 1);

@@ -100,8 +100,8 @@ enum MoveTable {
     Four(SmallWeights<4>),
     Eight(SmallWeights<8>),
     /// Absolute scores for beam search: dense rows behind an empty class 0
-    /// (see [`WeightsData::shifted`]), with the unshifted rows for saving.
-    Exact(Box<SmallWeights<9>>, [WeightsData; 2]),
+    /// (see [`WeightsData::shifted`]).
+    Exact(Box<SmallWeights<9>>),
     Sparse(Weights),
 }
 
@@ -114,7 +114,7 @@ impl MoveTable {
             0..=8 if exact => {
                 let w =
                     SmallWeights::from_parts(hot.shifted(), cold.shifted()).context("classes")?;
-                MoveTable::Exact(Box::new(w), [hot, cold])
+                MoveTable::Exact(Box::new(w))
             }
             0..=4 => MoveTable::Four(SmallWeights::from_parts(hot, cold).context("classes")?),
             5..=8 => MoveTable::Eight(SmallWeights::from_parts(hot, cold).context("classes")?),
@@ -126,7 +126,7 @@ impl MoveTable {
         match self {
             MoveTable::Four(w) => [w.data().0.clone(), w.data().1.clone()],
             MoveTable::Eight(w) => [w.data().0.clone(), w.data().1.clone()],
-            MoveTable::Exact(_, d) => d.clone(),
+            MoveTable::Exact(w) => [w.data().0.unshifted(), w.data().1.unshifted()],
             MoveTable::Sparse(w) => {
                 let d = w.data();
                 [d.split(|_| false).0, d.clone()]
@@ -137,7 +137,7 @@ impl MoveTable {
         match self {
             MoveTable::Four(w) => w.size(),
             MoveTable::Eight(w) => w.size(),
-            MoveTable::Exact(w, _) => w.size(),
+            MoveTable::Exact(w) => w.size(),
             MoveTable::Sparse(w) => w.size(),
         }
     }
@@ -149,7 +149,7 @@ impl Scorer for MoveTable {
         match self {
             MoveTable::Four(w) => w.score(feats, scores),
             MoveTable::Eight(w) => w.score(feats, scores),
-            MoveTable::Exact(w, _) => {
+            MoveTable::Exact(w) => {
                 let mut s = [0i32; 9];
                 w.score(feats, &mut s);
                 for (a, b) in scores.iter_mut().zip(&s[1..]) {
@@ -400,7 +400,8 @@ impl Parser {
         }
         let mut st = State::new(ctx.n);
         let mut feats = Vec::with_capacity(128);
-        let mut scores = vec![0i32; self.labels.len()];
+        let mut scores = Vec::with_capacity(self.labels.len());
+        let labeler = self.labeler();
         let nc = self.layout.n_classes();
         let mut ms = [0i32; MAX_CLASSES];
         while !st.terminal() {
@@ -412,7 +413,7 @@ impl Parser {
             let label = match st.arc(m) {
                 Some((0, _)) => self.root,
                 Some(_) if lab != OTHER => lab as usize,
-                Some((h, d)) => self.predict_label(ctx, &st, h, d, &mut feats, &mut scores),
+                Some((h, d)) => labeler.predict(ctx, &st, h, d, &mut feats, &mut scores),
                 None => 0,
             };
             st.apply(m, label);
@@ -420,23 +421,13 @@ impl Parser {
         self.finish(&st, punct)
     }
 
-    /// Best label for the arc `h -> d` among those without their own class.
-    #[inline]
-    fn predict_label(
-        &self,
-        ctx: &Ctx,
-        st: &State,
-        h: usize,
-        d: usize,
-        feats: &mut Vec<u64>,
-        scores: &mut [i32],
-    ) -> usize {
-        label_features(ctx, st, h, d, feats);
-        scores.iter_mut().for_each(|s| *s = 0);
-        self.arcs.score(feats, scores);
-        let dir = (h < d) as usize;
-        let own = &self.layout.own;
-        argmax_where(scores, |l| l != self.root && !own[l][dir]).unwrap_or(0)
+    fn labeler(&self) -> Labeler<'_, Weights> {
+        Labeler {
+            arcs: &self.arcs,
+            layout: &self.layout,
+            root: self.root,
+            keep: None,
+        }
     }
 
     fn finish(&self, st: &State, punct: impl Fn(usize) -> bool) -> Vec<Arc> {
@@ -736,6 +727,16 @@ struct Prep {
 }
 
 impl Setup<'_> {
+    /// The label classifier being trained, with the training cutoff.
+    fn labeler<'a>(&'a self, arcs: &'a Trainer) -> Labeler<'a, Trainer> {
+        Labeler {
+            arcs,
+            layout: self.layout,
+            root: self.root,
+            keep: self.keep.map(|k| &k.1),
+        }
+    }
+
     /// Trains the transition and label perceptrons with shuffling seed
     /// `seed`; `on_epoch` sees the models and a progress line after each
     /// epoch.
@@ -803,17 +804,16 @@ impl Setup<'_> {
                         Some((0, _)) => root,
                         Some(_) if lab != OTHER => lab as usize,
                         Some((h, d)) => {
-                            label_features(ctx, &st, h, d, &mut lfeats);
-                            if let Some((_, k)) = self.keep {
-                                lfeats.retain(|f| k.contains(f));
-                            }
-                            scores.iter_mut().for_each(|s| *s = 0);
-                            arcs.score(&lfeats, &mut scores);
-                            let dir = (h < d) as usize;
-                            let ok = |l: usize| l != root && !layout.own[l][dir];
-                            let lp = argmax_where(&scores, ok).unwrap_or(0);
+                            let lp = self.labeler(&arcs).predict(
+                                ctx,
+                                &st,
+                                h,
+                                d,
+                                &mut lfeats,
+                                &mut scores,
+                            );
                             let g = p.labels[d] as usize;
-                            if p.heads[d] == h && ok(g) {
+                            if p.heads[d] == h && g != root && !layout.own[g][(h < d) as usize] {
                                 ltotal += 1;
                                 arcs.tick();
                                 if lp == g {
@@ -865,7 +865,6 @@ impl Setup<'_> {
         let mut order: Vec<usize> = (0..self.prepared.len()).collect();
         let mut b = BeamBufs::default();
         let (mut gf, mut pf) = (Vec::with_capacity(128), Vec::with_capacity(128));
-        let mut scores = vec![0i32; nl];
         let mut ms = [0i32; MAX_CLASSES];
         let mut hist: Vec<Vec<Step>> = Vec::new();
         let mut beam: Vec<Hyp> = Vec::with_capacity(cfg.beam);
@@ -883,15 +882,14 @@ impl Setup<'_> {
                     let (m, lab) = layout.kind[c as usize];
                     if lab == OTHER {
                         if let Some((h, d)) = st.arc(m).filter(|&(h, _)| h != 0) {
-                            label_features(ctx, &st, h, d, &mut b.lfeats);
-                            if let Some((_, k)) = self.keep {
-                                b.lfeats.retain(|f| k.contains(f));
-                            }
-                            scores.iter_mut().for_each(|s| *s = 0);
-                            arcs.score(&b.lfeats, &mut scores);
-                            let dir = (h < d) as usize;
-                            let ok = |x: usize| x != root && !layout.own[x][dir];
-                            let lp = argmax_where(&scores, ok).unwrap_or(0);
+                            let lp = self.labeler(&arcs).predict(
+                                ctx,
+                                &st,
+                                h,
+                                d,
+                                &mut b.lfeats,
+                                &mut b.scores,
+                            );
                             ltotal += 1;
                             if lp == l as usize {
                                 lcorrect += 1;
@@ -1171,13 +1169,32 @@ const EMPTY: Node = Node {
 };
 
 /// Arc-eager configuration plus the bookkeeping the features need.
-#[derive(Clone)]
 struct State {
     n: usize,
     stack: Vec<usize>,
     b: usize,
     /// Index `n + 1` is a sentinel for absent words.
     nodes: Vec<Node>,
+}
+
+impl Clone for State {
+    fn clone(&self) -> State {
+        State {
+            n: self.n,
+            stack: self.stack.clone(),
+            b: self.b,
+            nodes: self.nodes.clone(),
+        }
+    }
+
+    /// Reuses the buffers: beam search copies a configuration per
+    /// hypothesis and step.
+    fn clone_from(&mut self, src: &State) {
+        self.n = src.n;
+        self.stack.clone_from(&src.stack);
+        self.b = src.b;
+        self.nodes.clone_from(&src.nodes);
+    }
 }
 
 impl State {
@@ -1375,6 +1392,41 @@ struct Beam<'a, M: Scorer, L: Scorer> {
     keep: Option<&'a (FeatureSet, FeatureSet)>,
 }
 
+/// The label classifier for arcs whose transition class carries no label.
+struct Labeler<'a, L: Scorer> {
+    arcs: &'a L,
+    layout: &'a Layout,
+    root: usize,
+    /// Label features kept by the training count cutoff.
+    keep: Option<&'a FeatureSet>,
+}
+
+impl<L: Scorer> Labeler<'_, L> {
+    /// Best label for the arc `h -> d` among those without their own class;
+    /// leaves the arc's features in `feats`.
+    #[inline]
+    fn predict(
+        &self,
+        ctx: &Ctx,
+        st: &State,
+        h: usize,
+        d: usize,
+        feats: &mut Vec<u64>,
+        scores: &mut Vec<i32>,
+    ) -> usize {
+        label_features(ctx, st, h, d, feats);
+        if let Some(k) = self.keep {
+            feats.retain(|f| k.contains(f));
+        }
+        scores.clear();
+        scores.resize(self.layout.own.len(), 0);
+        self.arcs.score(feats, scores);
+        let dir = (h < d) as usize;
+        let own = &self.layout.own;
+        argmax_where(scores, |l| l != self.root && !own[l][dir]).unwrap_or(0)
+    }
+}
+
 /// Reusable buffers of a beam search.
 #[derive(Default)]
 struct BeamBufs {
@@ -1401,16 +1453,13 @@ impl<M: Scorer, L: Scorer> Beam<'_, M, L> {
             Some(_) if lab != OTHER => lab,
             Some(_) if gold.is_some() => gold.unwrap_or(0),
             Some((h, d)) => {
-                label_features(ctx, st, h, d, &mut b.lfeats);
-                if let Some((_, k)) = self.keep {
-                    b.lfeats.retain(|f| k.contains(f));
-                }
-                b.scores.clear();
-                b.scores.resize(self.layout.own.len(), 0);
-                self.arcs.score(&b.lfeats, &mut b.scores);
-                let dir = (h < d) as usize;
-                let own = &self.layout.own;
-                argmax_where(&b.scores, |l| l != self.root && !own[l][dir]).unwrap_or(0) as u16
+                let labeler = Labeler {
+                    arcs: self.arcs,
+                    layout: self.layout,
+                    root: self.root,
+                    keep: self.keep.map(|k| &k.1),
+                };
+                labeler.predict(ctx, st, h, d, &mut b.lfeats, &mut b.scores) as u16
             }
             None => 0,
         }

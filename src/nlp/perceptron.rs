@@ -331,6 +331,17 @@ impl WeightsData {
         }
     }
 
+    /// Undoes [`WeightsData::shifted`].
+    pub fn unshifted(&self) -> WeightsData {
+        WeightsData {
+            n_classes: self.n_classes.saturating_sub(1),
+            key_deltas: self.key_deltas.clone(),
+            row_lens: self.row_lens.clone(),
+            classes: self.classes.iter().map(|c| c.saturating_sub(1)).collect(),
+            values: self.values.clone(),
+        }
+    }
+
     /// Number of classes.
     pub fn n_classes(&self) -> usize {
         self.n_classes as usize
