@@ -27,8 +27,8 @@ fn corpus() -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
-/// Tokenized sentences of the first [`ARTICLES`] articles.
-fn sentences(path: &PathBuf) -> Vec<Vec<String>> {
+/// Tokenized sentences of each of the first [`ARTICLES`] articles.
+fn articles(path: &PathBuf) -> Vec<Vec<Vec<String>>> {
     let mut rdr = csv::Reader::from_path(path).expect("news CSV opens");
     let col = rdr
         .headers()
@@ -41,14 +41,17 @@ fn sentences(path: &PathBuf) -> Vec<Vec<String>> {
         let rec = rec.expect("CSV record");
         let text = rec.get(col).unwrap_or_default();
         let kept = newsgraph::clean::clean(text);
-        for s in newsgraph::segment::segment(text, &kept) {
-            out.push(
-                s.tokens
-                    .iter()
-                    .map(|t| text[t.span.clone()].to_string())
-                    .collect(),
-            );
-        }
+        out.push(
+            newsgraph::segment::segment(text, &kept)
+                .iter()
+                .map(|s| {
+                    s.tokens
+                        .iter()
+                        .map(|t| text[t.span.clone()].to_string())
+                        .collect()
+                })
+                .collect(),
+        );
     }
     out
 }
@@ -58,12 +61,17 @@ fn bench(c: &mut Criterion) {
         eprintln!("nlp bench: no news corpus (set NEWSGRAPH_NEWS_CSV); nothing measured");
         return;
     };
-    let owned = sentences(&path);
-    let sents: Vec<Vec<&str>> = owned
+    let owned = articles(&path);
+    let docs: Vec<Vec<Vec<&str>>> = owned
         .iter()
-        .map(|s| s.iter().map(String::as_str).collect())
+        .map(|d| {
+            d.iter()
+                .map(|s| s.iter().map(String::as_str).collect())
+                .collect()
+        })
         .collect();
-    let tokens: usize = sents.iter().map(Vec::len).sum();
+    let sents: Vec<&Vec<&str>> = docs.iter().flatten().collect();
+    let tokens: usize = sents.iter().map(|s| s.len()).sum();
     let (tagger, ner) = (Tagger::shipped(), Ner::shipped());
     let tags: Vec<_> = sents.iter().map(|s| tagger.tag(s)).collect();
 
@@ -92,13 +100,18 @@ fn bench(c: &mut Criterion) {
                     .sum::<usize>()
             })
         });
+        // As the pipeline runs them: each stage over a whole article
+        // before the next one starts.
         g.bench_function(format!("tagger+parser-{name}+ner"), |b| {
             b.iter(|| {
                 let mut n = 0;
-                for s in &sents {
-                    let t = tagger.tag(black_box(s));
-                    n += parser.parse(s, &t).len();
-                    n += ner.tag(s).len();
+                for doc in &docs {
+                    let tags: Vec<_> = doc.iter().map(|s| tagger.tag(black_box(s))).collect();
+                    let refs: Vec<&[&str]> = doc.iter().map(Vec::as_slice).collect();
+                    n += ner.tag_document(&refs).len();
+                    for (s, t) in doc.iter().zip(&tags) {
+                        n += parser.parse(s, t).len();
+                    }
                 }
                 n
             })
@@ -106,9 +119,11 @@ fn bench(c: &mut Criterion) {
     }
     g.bench_function("ner", |b| {
         b.iter(|| {
-            sents
-                .iter()
-                .map(|s| ner.tag(black_box(s)).len())
+            docs.iter()
+                .map(|d| {
+                    let refs: Vec<&[&str]> = d.iter().map(Vec::as_slice).collect();
+                    ner.tag_document(black_box(&refs)).len()
+                })
                 .sum::<usize>()
         })
     });

@@ -22,8 +22,9 @@ time "$BIN" train parser \
     --train "$EWT/en_ewt-ud-train.conllu" --dev "$EWT/en_ewt-ud-dev.conllu" \
     --clusters "$CLUSTERS" --tagger "$OUT/tagger.bin.zst" --output "$OUT/parser.bin.zst" \
     --save-tags "$OUT/.train-jackknifed.conllu"
-# The fast (greedy) parser, on the same jackknifed tags.
-time "$BIN" train parser --folds 0 --beam 1 \
+# The fast (greedy) parser, on the same jackknifed tags; rare transition
+# features with weights below 400/32767 are dropped (same accuracy, faster).
+time "$BIN" train parser --folds 0 --beam 1 --min-row-weight 400 \
     --train "$OUT/.train-jackknifed.conllu" --dev "$EWT/en_ewt-ud-dev.conllu" \
     --clusters "$CLUSTERS" --tagger "$OUT/tagger.bin.zst" --output "$OUT/parser-fast.bin.zst"
 rm -f "$OUT/.train-jackknifed.conllu"

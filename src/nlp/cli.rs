@@ -57,6 +57,14 @@ pub struct TrainArgs {
     /// Parser only: beam width (1: greedy with the dynamic oracle; default 8).
     #[arg(long)]
     pub beam: Option<usize>,
+    /// Parser only: number of most frequent transition features kept in the
+    /// small, cache-resident table (default 32768).
+    #[arg(long)]
+    pub hot: Option<usize>,
+    /// Parser only: drop the rare transition features whose largest
+    /// quantized weight is below this (of 32767); speeds up parsing.
+    #[arg(long, default_value_t = 0)]
+    pub min_row_weight: i16,
     /// Parser only: also write the jackknifed training tags to this
     /// CoNLL-U file (reuse it with `--folds 0`).
     #[arg(long)]
@@ -167,6 +175,10 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
             if let Some(b) = args.beam {
                 cfg.beam = b.max(1);
             }
+            if let Some(h) = args.hot {
+                cfg.hot = h;
+            }
+            cfg.min_row_weight = args.min_row_weight;
             let p = Parser::train(&jk, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             p.save(&args.output)?;
             let s = p.evaluate(&dev);

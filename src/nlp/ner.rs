@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::nlp::clusters::{Lexicon, LexiconData};
 use crate::nlp::gazetteer::Gazetteer;
+use crate::nlp::perceptron::{Scorer, Weights as Emissions, WeightsData};
 
 /// Entity types (CoNLL-2003 label set).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -800,57 +801,10 @@ fn viterbi(
     }
 }
 
-/// Open-addressing table: feature key -> row of `L` weights.
-#[derive(Default)]
-struct WeightTable {
-    mask: usize,
-    slots: Vec<(u64, u32)>,
-    rows: Vec<f32>,
-}
-
-impl WeightTable {
-    fn build(entries: &[(u64, Vec<f32>)]) -> WeightTable {
-        let cap = (entries.len() * 2).next_power_of_two().max(16);
-        let mut t = WeightTable {
-            mask: cap - 1,
-            slots: vec![(0, 0); cap],
-            rows: Vec::with_capacity(entries.len() * L),
-        };
-        for (r, (k, row)) in entries.iter().enumerate() {
-            let mut s = (*k as usize) & t.mask;
-            while t.slots[s].0 != 0 {
-                s = (s + 1) & t.mask;
-            }
-            t.slots[s] = (*k, r as u32);
-            t.rows.extend_from_slice(row);
-        }
-        t
-    }
-
-    #[inline]
-    fn get(&self, key: u64) -> Option<&[f32]> {
-        let mut s = (key as usize) & self.mask;
-        loop {
-            let (k, r) = self.slots[s];
-            if k == key {
-                let r = r as usize * L;
-                return Some(&self.rows[r..r + L]);
-            }
-            if k == 0 {
-                return None;
-            }
-            s = (s + 1) & self.mask;
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.rows.len() / L
-    }
-}
-
 /// The named-entity recognizer.
 pub struct Ner {
-    table: WeightTable,
+    /// Emission weights, in units of `scale`.
+    weights: Emissions,
     /// `(L + 1) x L` transition scores; row `L` is the sentence start.
     trans: Vec<f32>,
     end: Vec<f32>,
@@ -904,16 +858,17 @@ impl Ner {
         Self::history_features(hist, sc);
         sc.emit.clear();
         sc.emit.resize(n * L, 0.0);
+        let mut feats = Vec::with_capacity(64);
         for i in 0..n {
-            let e = &mut sc.emit[i * L..(i + 1) * L];
             let a = sc.offs[i] as usize..sc.offs[i + 1] as usize;
             let b = sc.dyn_offs[i] as usize..sc.dyn_offs[i + 1] as usize;
-            for &k in sc.keys[a].iter().chain(&sc.dyn_keys[b]) {
-                if let Some(row) = self.table.get(k) {
-                    for (x, w) in e.iter_mut().zip(row) {
-                        *x += w;
-                    }
-                }
+            feats.clear();
+            feats.extend_from_slice(&sc.keys[a]);
+            feats.extend_from_slice(&sc.dyn_keys[b]);
+            let mut q = [0i32; L];
+            self.weights.score(&feats, &mut q);
+            for (e, q) in sc.emit[i * L..(i + 1) * L].iter_mut().zip(q) {
+                *e = q as f32 * self.scale;
             }
         }
         viterbi(
@@ -928,7 +883,7 @@ impl Ner {
 
     /// Number of weight rows (features) in the model.
     pub fn num_features(&self) -> usize {
-        self.table.len()
+        self.weights.size().0
     }
 
     // -- persistence ---------------------------------------------------------
@@ -954,23 +909,25 @@ impl Ner {
         if m.masks.len() != n || m.trans.len() != (L + 1) * L || m.end.len() != L {
             bail!("inconsistent NER model tables");
         }
-        let mut entries = Vec::with_capacity(n);
+        let mut rows: Vec<(u64, Vec<(u16, i16)>)> = Vec::with_capacity(n);
         let mut key = 0u64;
         let mut vi = 0usize;
         for (d, &mask) in m.keys.iter().zip(&m.masks) {
             key = key.wrapping_add(*d);
-            let mut row = vec![0f32; L];
-            for (y, r) in row.iter_mut().enumerate() {
+            let mut row = Vec::new();
+            for y in 0..L {
                 if mask & (1 << y) != 0 {
                     let q = *m.values.get(vi).context("truncated NER weight table")?;
-                    *r = q as f32 * m.scale;
+                    row.push((y as u16, q));
                     vi += 1;
                 }
             }
-            entries.push((key, row));
+            rows.push((key, row));
         }
+        let data = WeightsData::from_rows(L, rows.iter().map(|(k, r)| (*k, r.as_slice())));
+        Emissions::validate(&data).map_err(|e| anyhow::anyhow!("corrupt NER weights: {e}"))?;
         Ok(Ner {
-            table: WeightTable::build(&entries),
+            weights: Emissions::from_data(data),
             trans: m.trans,
             end: m.end,
             scale: m.scale,
@@ -981,31 +938,16 @@ impl Ner {
 
     /// Serializes the model (postcard + zstd). Same model, same bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let mut rows: Vec<(u64, u32)> = self
-            .table
-            .slots
-            .iter()
-            .copied()
-            .filter(|s| s.0 != 0)
-            .collect();
-        rows.sort_unstable();
-        let mut keys = Vec::with_capacity(rows.len());
-        let mut masks = Vec::with_capacity(rows.len());
+        let data = self.weights.data();
+        let mut keys = Vec::with_capacity(data.n_rows());
+        let mut masks = Vec::with_capacity(data.n_rows());
         let mut values = Vec::new();
         let mut prev = 0u64;
-        for (k, r) in rows {
+        for (k, classes, ws) in data.rows() {
             keys.push(k.wrapping_sub(prev));
             prev = k;
-            let row = &self.table.rows[r as usize * L..(r as usize + 1) * L];
-            let mut mask = 0u32;
-            for (y, &w) in row.iter().enumerate() {
-                let q = (w / self.scale).round() as i32;
-                if q != 0 {
-                    mask |= 1 << y;
-                    values.push(q.clamp(i16::MIN as i32, i16::MAX as i32) as i16);
-                }
-            }
-            masks.push(mask);
+            masks.push(classes.iter().fold(0u32, |m, &y| m | 1 << y));
+            values.extend_from_slice(ws);
         }
         let m = ModelData {
             version: MODEL_VERSION,
@@ -1054,15 +996,27 @@ impl Ner {
             .flat_map(|(_, r)| r.iter())
             .fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 { max / 32000.0 } else { 1.0 };
-        for (_, row) in entries.iter_mut() {
-            for w in row.iter_mut() {
-                *w = (*w / scale).round() * scale;
-            }
-        }
-        entries.retain(|(_, r)| r.iter().any(|&w| w != 0.0));
         entries.sort_unstable_by_key(|e| e.0);
+        let rows: Vec<(u64, Vec<(u16, i16)>)> = entries
+            .iter()
+            .map(|(k, row)| {
+                let q = row
+                    .iter()
+                    .enumerate()
+                    .map(|(y, &w)| {
+                        (
+                            y as u16,
+                            (w / scale).round().clamp(-32767.0, 32767.0) as i16,
+                        )
+                    })
+                    .filter(|&(_, q)| q != 0)
+                    .collect();
+                (*k, q)
+            })
+            .collect();
+        let data = WeightsData::from_rows(L, rows.iter().map(|(k, r)| (*k, r.as_slice())));
         Ner {
-            table: WeightTable::build(&entries),
+            weights: Emissions::from_data(data),
             trans,
             end,
             scale,
@@ -1490,11 +1444,10 @@ pub fn train(
         if n == 1 {
             return Ok(model);
         }
-        for &(k, r) in model.table.slots.iter().filter(|s| s.0 != 0) {
-            let row = &model.table.rows[r as usize * L..(r as usize + 1) * L];
+        for (k, classes, ws) in model.weights.data().rows() {
             let e = sum.entry(k).or_insert_with(|| vec![0.0; L]);
-            for (a, b) in e.iter_mut().zip(row) {
-                *a += b / n as f32;
+            for (&y, &q) in classes.iter().zip(ws) {
+                e[y as usize] += q as f32 * model.scale / n as f32;
             }
         }
         for (a, b) in trans.iter_mut().zip(&model.trans) {

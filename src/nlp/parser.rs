@@ -58,6 +58,10 @@ pub struct TrainConfig {
     /// Beam width (1: greedy with the dynamic oracle; more: beam search
     /// trained globally with max-violation updates).
     pub beam: usize,
+    /// Rare ("cold") transition features whose largest quantized weight is
+    /// below this are dropped: they barely move a decision but each costs a
+    /// cache miss when parsing.
+    pub min_row_weight: i16,
 }
 
 impl Default for TrainConfig {
@@ -73,6 +77,7 @@ impl Default for TrainConfig {
             models: 2,
             hot: 32768,
             beam: 8,
+            min_row_weight: 0,
         }
     }
 }
@@ -616,12 +621,20 @@ impl Parser {
             root,
             cfg,
         };
+        let min_w = cfg.min_row_weight.max(0);
+        let split = |w: Weights| {
+            let (h, c) = w.data().split(|k| hot.contains(&k));
+            (
+                h,
+                c.retain_rows(|row| row.iter().any(|x| x.unsigned_abs() >= min_w as u16)),
+            )
+        };
         let build = |moves: &Trainer, arcs: &Trainer, prune: f64| {
             Parser::assemble(
                 labels.iter().copied(),
                 opts,
                 layout.clone(),
-                moves.average(prune).data().split(|k| hot.contains(&k)),
+                split(moves.average(prune)),
                 arcs.average(prune),
                 lex.clone(),
                 cfg.beam.max(1),
@@ -638,9 +651,7 @@ impl Parser {
                 labels.iter().copied(),
                 opts,
                 layout.clone(),
-                Trainer::average_many(&moves, cfg.prune)
-                    .data()
-                    .split(|k| hot.contains(&k)),
+                split(Trainer::average_many(&moves, cfg.prune)),
                 Trainer::average_many(&arcs, cfg.prune),
                 lex.clone(),
                 cfg.beam.max(1),

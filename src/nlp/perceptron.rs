@@ -835,6 +835,75 @@ impl<const N: usize> Scorer for SmallWeights<N> {
 }
 
 impl WeightsData {
+    /// Weights from rows of `(class, weight)` pairs under strictly
+    /// increasing keys, each row sorted by class and without zero weights.
+    pub fn from_rows<'a>(
+        n_classes: usize,
+        rows: impl IntoIterator<Item = (u64, &'a [(u16, i16)])>,
+    ) -> WeightsData {
+        let mut d = WeightsData {
+            n_classes: n_classes as u32,
+            key_deltas: Vec::new(),
+            row_lens: Vec::new(),
+            classes: Vec::new(),
+            values: Vec::new(),
+        };
+        let mut prev = 0u64;
+        for (key, row) in rows {
+            if row.is_empty() {
+                continue;
+            }
+            d.key_deltas.push(key.wrapping_sub(prev));
+            prev = key;
+            d.row_lens.push(row.len() as u32);
+            for &(c, w) in row {
+                d.classes.push(c);
+                d.values.push(w);
+            }
+        }
+        d
+    }
+
+    /// Every row: its key, classes and weights, by increasing key.
+    pub fn rows(&self) -> impl Iterator<Item = (u64, &[u16], &[i16])> + '_ {
+        let mut key = 0u64;
+        let mut start = 0usize;
+        self.key_deltas
+            .iter()
+            .zip(&self.row_lens)
+            .map(move |(d, &len)| {
+                key = key.wrapping_add(*d);
+                let r = start..start + len as usize;
+                start = r.end;
+                (key, &self.classes[r.clone()], &self.values[r])
+            })
+    }
+
+    /// Keeps the rows whose weights satisfy `keep`.
+    pub fn retain_rows(&self, keep: impl Fn(&[i16]) -> bool) -> WeightsData {
+        let mut out = WeightsData {
+            n_classes: self.n_classes,
+            key_deltas: Vec::new(),
+            row_lens: Vec::new(),
+            classes: Vec::new(),
+            values: Vec::new(),
+        };
+        let (mut key, mut prev, mut start) = (0u64, 0u64, 0usize);
+        for (d, &len) in self.key_deltas.iter().zip(&self.row_lens) {
+            key = key.wrapping_add(*d);
+            let end = start + len as usize;
+            if keep(&self.values[start..end]) {
+                out.key_deltas.push(key - prev);
+                prev = key;
+                out.row_lens.push(len);
+                out.classes.extend_from_slice(&self.classes[start..end]);
+                out.values.extend_from_slice(&self.values[start..end]);
+            }
+            start = end;
+        }
+        out
+    }
+
     /// Splits the rows into those whose key satisfies `hot` and the rest.
     pub fn split(&self, hot: impl Fn(u64) -> bool) -> (WeightsData, WeightsData) {
         let empty = || WeightsData {
