@@ -806,6 +806,10 @@ fn resolve_pronouns(ann: &mut Annotated) {
             } else {
                 None
             };
+            // A subject "it" continues an earlier main-clause subject; when
+            // the nearest name sat elsewhere ("The bill punishes Moscow. It
+            // bars…"), "it" is most often the thing, not the name.
+            let subject_it = w == "it" && t.deprel.starts_with("nsubj");
             // Else the nearest preceding mention of a compatible type, this
             // sentence or the two before.
             let ante = bound.or_else(|| {
@@ -813,6 +817,14 @@ fn resolve_pronouns(ann: &mut Annotated) {
                     .iter()
                     .filter(|m| {
                         m.entity.is_some() && (m.is_name || m.why.starts_with("description:"))
+                    })
+                    .filter(|m| {
+                        let toks = &ann.sentences[m.sentence].tokens;
+                        !subject_it
+                            || toks[m.tokens.clone()].iter().any(|x| {
+                                x.deprel.starts_with("nsubj")
+                                    && x.head.is_some_and(|h| toks[h].deprel == "root")
+                            })
                     })
                     .filter(|m| {
                         (m.sentence == si && m.tokens.end <= ti)
@@ -850,6 +862,48 @@ mod tests {
         crate::entities::detect(&mut ann);
         resolve(&mut ann);
         ann
+    }
+
+    /// The entity name each "it" / "It" of `text` joined, in order.
+    fn it_antecedents(text: &str) -> Vec<Option<String>> {
+        let ann =
+            crate::pipeline::Pipeline::new(crate::lexicon::Lexicon::builtin()).annotate(Document {
+                text: text.into(),
+                ..Default::default()
+            });
+        ann.sentences
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| {
+                s.tokens
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.form.eq_ignore_ascii_case("it"))
+                    .map(move |(ti, _)| (si, ti))
+            })
+            .map(|(si, ti)| {
+                ann.mentions
+                    .iter()
+                    .find(|m| m.sentence == si && m.tokens.start == ti)
+                    .and_then(|m| m.entity)
+                    .map(|e| ann.entities[e].name.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn subject_it_continues_a_main_clause_subject_only() {
+        assert_eq!(
+            it_antecedents("Norway expelled two diplomats on Monday. It also closed a consulate."),
+            vec![Some("Norway".to_string())]
+        );
+        assert_eq!(
+            it_antecedents(
+                "The treaty was meant to punish Moscow, where the Kremlin has backed the rebels. \
+                 It also restricts trade with Iran."
+            ),
+            vec![None]
+        );
     }
 
     #[test]
