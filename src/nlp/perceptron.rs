@@ -881,31 +881,16 @@ impl WeightsData {
 
     /// Keeps the rows whose weights satisfy `keep`.
     pub fn retain_rows(&self, keep: impl Fn(&[i16]) -> bool) -> WeightsData {
-        let mut out = WeightsData {
-            n_classes: self.n_classes,
-            key_deltas: Vec::new(),
-            row_lens: Vec::new(),
-            classes: Vec::new(),
-            values: Vec::new(),
-        };
-        let (mut key, mut prev, mut start) = (0u64, 0u64, 0usize);
-        for (d, &len) in self.key_deltas.iter().zip(&self.row_lens) {
-            key = key.wrapping_add(*d);
-            let end = start + len as usize;
-            if keep(&self.values[start..end]) {
-                out.key_deltas.push(key - prev);
-                prev = key;
-                out.row_lens.push(len);
-                out.classes.extend_from_slice(&self.classes[start..end]);
-                out.values.extend_from_slice(&self.values[start..end]);
-            }
-            start = end;
-        }
-        out
+        self.partition(|_, values| keep(values)).0
     }
 
     /// Splits the rows into those whose key satisfies `hot` and the rest.
     pub fn split(&self, hot: impl Fn(u64) -> bool) -> (WeightsData, WeightsData) {
+        self.partition(|key, _| hot(key))
+    }
+
+    /// The rows for which `first(key, weights)` holds, and the others.
+    fn partition(&self, first: impl Fn(u64, &[i16]) -> bool) -> (WeightsData, WeightsData) {
         let empty = || WeightsData {
             n_classes: self.n_classes,
             key_deltas: Vec::new(),
@@ -915,22 +900,17 @@ impl WeightsData {
         };
         let (mut a, mut b) = (empty(), empty());
         let (mut pa, mut pb) = (0u64, 0u64);
-        let mut key = 0u64;
-        let mut start = 0usize;
-        for (d, &len) in self.key_deltas.iter().zip(&self.row_lens) {
-            key = key.wrapping_add(*d);
-            let end = start + len as usize;
-            let (out, prev) = if hot(key) {
+        for (key, classes, values) in self.rows() {
+            let (out, prev) = if first(key, values) {
                 (&mut a, &mut pa)
             } else {
                 (&mut b, &mut pb)
             };
             out.key_deltas.push(key - *prev);
             *prev = key;
-            out.row_lens.push(len);
-            out.classes.extend_from_slice(&self.classes[start..end]);
-            out.values.extend_from_slice(&self.values[start..end]);
-            start = end;
+            out.row_lens.push(classes.len() as u32);
+            out.classes.extend_from_slice(classes);
+            out.values.extend_from_slice(values);
         }
         (a, b)
     }
