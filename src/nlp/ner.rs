@@ -442,6 +442,8 @@ struct Scratch {
     offs: Vec<u32>,
     dyn_keys: Vec<u64>,
     dyn_offs: Vec<u32>,
+    /// One token's static and dynamic keys together.
+    feats: Vec<u64>,
     emit: Vec<f32>,
     back: Vec<u8>,
     labels: Vec<u8>,
@@ -858,15 +860,14 @@ impl Ner {
         Self::history_features(hist, sc);
         sc.emit.clear();
         sc.emit.resize(n * L, 0.0);
-        let mut feats = Vec::with_capacity(64);
         for i in 0..n {
             let a = sc.offs[i] as usize..sc.offs[i + 1] as usize;
             let b = sc.dyn_offs[i] as usize..sc.dyn_offs[i + 1] as usize;
-            feats.clear();
-            feats.extend_from_slice(&sc.keys[a]);
-            feats.extend_from_slice(&sc.dyn_keys[b]);
+            sc.feats.clear();
+            sc.feats.extend_from_slice(&sc.keys[a]);
+            sc.feats.extend_from_slice(&sc.dyn_keys[b]);
             let mut q = [0i32; L];
-            self.weights.score(&feats, &mut q);
+            self.weights.score(&sc.feats, &mut q);
             for (e, q) in sc.emit[i * L..(i + 1) * L].iter_mut().zip(q) {
                 *e = q as f32 * self.scale;
             }
