@@ -65,6 +65,15 @@ pub struct TrainArgs {
     /// quantized weight is below this (of 32767); speeds up parsing.
     #[arg(long, default_value_t = 0)]
     pub min_row_weight: i16,
+    /// Parser only: relations that get their own transitions in each
+    /// direction, the most frequent first (default 2; the others are
+    /// chosen by a separate label classifier).
+    #[arg(long)]
+    pub arc_labels: Option<usize>,
+    /// Parser only: add features of the words around the stack top and of
+    /// the punctuation and verbs between it and the next word.
+    #[arg(long)]
+    pub context: bool,
     /// Parser only: also write the jackknifed training tags to this
     /// CoNLL-U file (reuse it with `--folds 0`).
     #[arg(long)]
@@ -179,6 +188,10 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
                 cfg.hot = h;
             }
             cfg.min_row_weight = args.min_row_weight;
+            cfg.context = args.context;
+            if let Some(n) = args.arc_labels {
+                cfg.arc_labels = [n; 2];
+            }
             let p = Parser::train(&jk, Some(&dev), clusters.as_ref(), &cfg, &mut |m| log(m))?;
             p.save(&args.output)?;
             let s = p.evaluate(&dev);

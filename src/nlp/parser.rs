@@ -62,6 +62,8 @@ pub struct TrainConfig {
     /// below this are dropped: they barely move a decision but each costs a
     /// cache miss when parsing.
     pub min_row_weight: i16,
+    /// Surrounding-word and in-between features (see `OPT_CONTEXT`).
+    pub context: bool,
 }
 
 impl Default for TrainConfig {
@@ -78,6 +80,7 @@ impl Default for TrainConfig {
             hot: 32768,
             beam: 8,
             min_row_weight: 0,
+            context: false,
         }
     }
 }
@@ -232,6 +235,9 @@ const MAX_CLASSES: usize = 256;
 
 const OPT_CLUSTERS: u32 = 1;
 const OPT_UPOS: u32 = 2;
+/// Features of the words around the stack top and of what lies between it
+/// and the buffer front (punctuation, verbs).
+const OPT_CONTEXT: u32 = 4;
 
 impl Parser {
     /// The model shipped in the binary, decoded once on first use.
@@ -409,9 +415,21 @@ impl Parser {
         let labeler = self.labeler();
         let nc = self.layout.n_classes();
         let mut ms = [0i32; MAX_CLASSES];
+        // Scores of the buffer features, kept while the buffer stays put
+        // (sums of integers: the same totals in any order).
+        let mut bs = [0i32; MAX_CLASSES];
+        let mut scored_b = usize::MAX;
         while !st.terminal() {
-            move_features(ctx, &st, &mut feats);
-            ms[..nc].iter_mut().for_each(|s| *s = 0);
+            if st.b != scored_b {
+                feats.clear();
+                buffer_features(ctx, &st, &mut feats);
+                bs[..nc].iter_mut().for_each(|s| *s = 0);
+                self.moves.score(&feats, &mut bs[..nc]);
+                scored_b = st.b;
+            }
+            feats.clear();
+            stack_features(ctx, &st, &mut feats);
+            ms[..nc].copy_from_slice(&bs[..nc]);
             self.moves.score(&feats, &mut ms[..nc]);
             let c = argmax_where(&ms[..nc], |c| st.valid_class(&self.layout, c)).unwrap_or(SHIFT);
             let (m, lab) = self.layout.kind[c];
@@ -492,6 +510,9 @@ impl Parser {
         let mut opts = OPT_UPOS;
         if !lex_data.words.is_empty() {
             opts |= OPT_CLUSTERS;
+        }
+        if cfg.context {
+            opts |= OPT_CONTEXT;
         }
 
         let mut prepared = Vec::new();
@@ -1099,6 +1120,9 @@ struct Ctx {
     c: Vec<[u64; 2]>,
     /// Whether cluster features are on.
     clusters: bool,
+    /// Running counts of punctuation and verbs up to each position (empty
+    /// without `OPT_CONTEXT`).
+    between: Vec<[u8; 2]>,
 }
 
 const NIL: u64 = 0x6e_696c;
@@ -1118,6 +1142,12 @@ impl Ctx {
         w.push(Fx::new(5).s("<ROOT>").0);
         p.push(Fx::new(6).s("<ROOT>").0);
         c.push([NO_CLUSTER - 1; 2]);
+        let context = opts & OPT_CONTEXT != 0;
+        let mut between = Vec::with_capacity(if context { n + 2 } else { 0 });
+        let mut run = [0u8; 2];
+        if context {
+            between.push(run);
+        }
         let mut low = String::new();
         let mut buf = String::new();
         for (i, word) in words.iter().enumerate() {
@@ -1125,6 +1155,11 @@ impl Ctx {
             low.extend(word.chars().flat_map(char::to_lowercase));
             w.push(Fx::new(5).s(&low).0);
             let (u, x) = tag(i);
+            if context {
+                run[0] = run[0].saturating_add(is_punct_tag(x) as u8);
+                run[1] = run[1].saturating_add((u == "VERB") as u8);
+                between.push(run);
+            }
             let ph = Fx::new(6).s(x);
             p.push(if opts & OPT_UPOS != 0 {
                 ph.s(u).0
@@ -1141,12 +1176,16 @@ impl Ctx {
         w.push(NIL);
         p.push(NIL);
         c.push([NIL; 2]);
+        if context {
+            between.push(run);
+        }
         Ctx {
             n,
             w,
             p,
             c,
             clusters: opts & OPT_CLUSTERS != 0,
+            between,
         }
     }
 }
@@ -1571,9 +1610,56 @@ fn lset_hash(x: Fx, set: u128) -> Fx {
     x.u(set as u64).u((set >> 64) as u64)
 }
 
+/// All transition features: [`buffer_features`] then [`stack_features`].
 #[inline]
 fn move_features(c: &Ctx, st: &State, out: &mut Vec<u64>) {
     out.clear();
+    buffer_features(c, st, out);
+    stack_features(c, st, out);
+}
+
+/// The buffer front, the next two words and their context: features that
+/// change only when the buffer moves (shift and right-arc), so a greedy
+/// parse scores them once per buffer position.
+#[inline]
+fn buffer_features(c: &Ctx, st: &State, out: &mut Vec<u64>) {
+    let n = st.n;
+    let none = n + 1;
+    let b = st.b;
+    let n0 = if b <= n { b } else { none };
+    let n1 = if b < n { b + 1 } else { none };
+    let n2 = if b + 1 < n { b + 2 } else { none };
+    let (n0w, n0p) = (c.w[n0], c.p[n0]);
+    let (n1w, n1p, n2w, n2p) = (c.w[n1], c.p[n1], c.w[n2], c.p[n2]);
+    let f = |id: u64| Fx::new(id + 100);
+    let mut push = |x: Fx| out.push(x.done());
+    push(f(4).u(n0w).u(n0p));
+    push(f(5).u(n0w));
+    push(f(6).u(n0p));
+    push(f(7).u(n1w).u(n1p));
+    push(f(8).u(n1w));
+    push(f(9).u(n1p));
+    push(f(10).u(n2w).u(n2p));
+    push(f(11).u(n2w));
+    push(f(12).u(n2p));
+    push(f(20).u(n0p).u(n1p));
+    push(f(21).u(n0p).u(n1p).u(n2p));
+    push(f(75).u(n0w).u(n1w));
+    if c.clusters {
+        let (n0c, n1c) = (c.c[n0], c.c[n1]);
+        push(f(79).u(n0c[0]));
+        push(f(80).u(n1c[0]));
+        push(f(85).u(n0c[1]).u(n1c[1]));
+    }
+    if !c.between.is_empty() {
+        let before = if n0 == none || n0 == 0 { none } else { n0 - 1 };
+        push(f(91).u(c.p[before]).u(n0p).u(n1p));
+    }
+}
+
+/// Transition features that involve the stack (appended to `out`).
+#[inline]
+fn stack_features(c: &Ctx, st: &State, out: &mut Vec<u64>) {
     let n = st.n;
     // Absent words map to the sentinel n + 1.
     let none = n + 1;
@@ -1593,7 +1679,6 @@ fn move_features(c: &Ctx, st: &State, out: &mut Vec<u64>) {
     };
     let n0 = if b <= n { b } else { NONE };
     let n1 = if b < n { b + 1 } else { NONE };
-    let n2 = if b + 1 < n { b + 2 } else { NONE };
     let s1 = if st.stack.len() >= 2 {
         st.stack[st.stack.len() - 2]
     } else {
@@ -1626,22 +1711,13 @@ fn move_features(c: &Ctx, st: &State, out: &mut Vec<u64>) {
     let n0sl = n0n.lset;
 
     let (s0w, s0p, n0w, n0p) = (w(s0), p(s0), w(n0), p(n0));
-    let (n1w, n1p, n2w, n2p) = (w(n1), p(n1), w(n2), p(n2));
+    let n1p = p(n1);
     let f = |id: u64| Fx::new(id + 100);
     let mut push = |x: Fx| out.push(x.done());
     // Single words.
     push(f(1).u(s0w).u(s0p));
     push(f(2).u(s0w));
     push(f(3).u(s0p));
-    push(f(4).u(n0w).u(n0p));
-    push(f(5).u(n0w));
-    push(f(6).u(n0p));
-    push(f(7).u(n1w).u(n1p));
-    push(f(8).u(n1w));
-    push(f(9).u(n1p));
-    push(f(10).u(n2w).u(n2p));
-    push(f(11).u(n2w));
-    push(f(12).u(n2p));
     // Word pairs.
     push(f(13).u(s0w).u(s0p).u(n0w).u(n0p));
     push(f(14).u(s0w).u(s0p).u(n0w));
@@ -1650,9 +1726,7 @@ fn move_features(c: &Ctx, st: &State, out: &mut Vec<u64>) {
     push(f(17).u(s0p).u(n0w).u(n0p));
     push(f(18).u(s0w).u(n0w));
     push(f(19).u(s0p).u(n0p));
-    push(f(20).u(n0p).u(n1p));
     // Three words.
-    push(f(21).u(n0p).u(n1p).u(n2p));
     push(f(22).u(s0p).u(n0p).u(n1p));
     push(f(23).u(p(s0h)).u(s0p).u(n0p));
     push(f(24).u(s0p).u(p(s0l)).u(n0p));
@@ -1712,21 +1786,33 @@ fn move_features(c: &Ctx, st: &State, out: &mut Vec<u64>) {
     // Extras: second stack item, s0 attachment status.
     push(f(73).u(p(s1)).u(s0p).u(n0p));
     push(f(74).u(w(s1)).u(p(s1)));
-    push(f(75).u(n0w).u(n1w));
     push(f(76).u((s0n.head != NONE) as u64).u(s0p).u(n0p));
     push(f(77).u(l(s0)).u(s0p).u(n0p));
     if c.clusters {
         let cl = |k: usize| c.c[nd(k)];
-        let (s0c, n0c, n1c) = (cl(s0), cl(n0), cl(n1));
+        let (s0c, n0c) = (cl(s0), cl(n0));
         push(f(78).u(s0c[0]));
-        push(f(79).u(n0c[0]));
-        push(f(80).u(n1c[0]));
         push(f(81).u(s0c[0]).u(n0c[0]));
         push(f(82).u(s0c[0]).u(n0p));
         push(f(83).u(s0p).u(n0c[0]));
         push(f(84).u(s0c[1]).u(n0c[1]));
-        push(f(85).u(n0c[1]).u(n1c[1]));
         push(f(86).u(cl(s0h)[1]).u(s0c[1]).u(n0p));
+    }
+    if !c.between.is_empty() {
+        // Punctuation and verbs strictly between s0 and n0.
+        let (pb, vb) = if n0 == NONE {
+            (NIL, NIL)
+        } else {
+            let (a, z) = (c.between[s0], c.between[n0 - 1]);
+            ((z[0] - a[0]).min(3) as u64, (z[1] - a[1]).min(3) as u64)
+        };
+        let before = |k: usize| if k == NONE || k == 0 { none } else { k - 1 };
+        let after = |k: usize| if k == NONE || k >= n { none } else { k + 1 };
+        push(f(87).u(s0p).u(n0p).u(pb));
+        push(f(88).u(s0p).u(n0p).u(vb));
+        push(f(89).u(s0w).u(n0p).u(pb));
+        push(f(90).u(c.p[before(s0)]).u(s0p).u(c.p[after(s0)]));
+        push(f(92).u(s0p).u(c.p[after(s0)]).u(n0p));
     }
 }
 

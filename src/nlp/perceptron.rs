@@ -384,10 +384,18 @@ pub struct Weights {
     /// All other features.
     cold: Table,
     entries: Vec<Entry>,
-    /// Long rows, stored densely (`stride` weights each) for vectorized adds.
-    dense: Vec<i16>,
+    /// Long rows, stored densely (`stride` cache lines each) for vectorized
+    /// adds.
+    dense: Vec<Line>,
     stride: usize,
+    /// Blocked Bloom filter over the cold keys (see [`SmallWeights`]).
+    bloom: Vec<u64>,
 }
+
+/// 32 weights in one cache line.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+struct Line([i16; 32]);
 
 /// Open-addressing table of [`Slot`]s.
 #[derive(Clone, Debug)]
@@ -438,7 +446,7 @@ impl Weights {
     pub fn from_data(data: WeightsData) -> Weights {
         let n = data.row_lens.len();
         let nc = data.n_classes as usize;
-        let stride = (nc + 7) & !7;
+        let stride = nc.div_ceil(32);
         // Rows: (key, start, len), hot ones (longest first) at the front.
         let mut rows: Vec<(u64, usize, usize)> = Vec::with_capacity(n);
         let mut key = 0u64;
@@ -457,9 +465,10 @@ impl Weights {
         for (r, &(key, start, len)) in rows.iter().enumerate() {
             let slot = if len > 1 && nc >= 8 && len * 4 >= nc {
                 let at = dense.len();
-                dense.resize(at + stride, 0);
+                dense.resize(at + stride, Line([0; 32]));
                 for k in start..start + len {
-                    dense[at + data.classes[k] as usize] = data.values[k];
+                    let c = data.classes[k] as usize;
+                    dense[at + c / 32].0[c % 32] = data.values[k];
                 }
                 Slot {
                     fp: fingerprint(key),
@@ -493,6 +502,7 @@ impl Weights {
                 cold.insert(key, slot);
             }
         }
+        let bloom = bloom_filter(rows[n_hot..].iter().map(|r| r.0), n - n_hot);
         Weights {
             data,
             hot,
@@ -500,6 +510,7 @@ impl Weights {
             entries,
             dense,
             stride,
+            bloom,
         }
     }
 
@@ -599,8 +610,11 @@ impl Scorer for Weights {
                 match self.hot.find(f, first) {
                     Some(s) => Self::take(s, scores, &mut rows, &mut nrows),
                     None => {
-                        miss[nmiss] = f;
-                        nmiss += 1;
+                        let (w, bits) = bloom_bits(f, self.bloom.len());
+                        if self.bloom[w] & bits == bits {
+                            miss[nmiss] = f;
+                            nmiss += 1;
+                        }
                     }
                 }
             }
@@ -614,7 +628,7 @@ impl Scorer for Weights {
             }
             for (h, &at) in heads.iter_mut().zip(&rows[..nrows]) {
                 *h = if at & DENSE != 0 {
-                    self.dense[(at & !DENSE) as usize] as u32
+                    self.dense[(at & !DENSE) as usize].0[0] as u32
                 } else {
                     let e = self.entries[at as usize];
                     e.class as u32 | (e.w as u16 as u32) << 16
@@ -623,7 +637,9 @@ impl Scorer for Weights {
             for (&len, &at) in heads[..nrows].iter().zip(&rows[..nrows]) {
                 if at & DENSE != 0 {
                     let at = (at & !DENSE) as usize;
-                    add_dense(scores, &self.dense[at..at + self.stride]);
+                    for (s, line) in scores.chunks_mut(32).zip(&self.dense[at..at + self.stride]) {
+                        add_dense(s, &line.0);
+                    }
                 } else {
                     let at = at as usize + 1;
                     for e in &self.entries[at..at + len as usize] {
@@ -663,6 +679,18 @@ fn bloom_bits(key: u64, words: usize) -> (usize, u64) {
     let h = key.rotate_left(21).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let word = (h >> 40) as usize & (words - 1);
     (word, 1u64 << (h & 63) | 1u64 << ((h >> 6) & 63))
+}
+
+/// Filter over `n` keys: about 4 bits per key, small enough to stay in
+/// cache, about 15% false positives.
+fn bloom_filter(keys: impl Iterator<Item = u64>, n: usize) -> Vec<u64> {
+    let words = (n / 16).next_power_of_two().max(1);
+    let mut bloom = vec![0u64; words];
+    for key in keys {
+        let (w, bits) = bloom_bits(key, words);
+        bloom[w] |= bits;
+    }
+    bloom
 }
 
 #[derive(Clone, Debug)]
@@ -751,14 +779,7 @@ impl<const N: usize> SmallWeights<N> {
         } else {
             (1, 1)
         };
-        // About 4 filter bits per cold key: small enough to stay in cache,
-        // about 15% false positives.
-        let words = (c.len() / 16).next_power_of_two().max(1);
-        let mut bloom = vec![0u64; words];
-        for &(key, _) in &c {
-            let (w, bits) = bloom_bits(key, words);
-            bloom[w] |= bits;
-        }
+        let bloom = bloom_filter(c.iter().map(|r| r.0), c.len());
         Some(SmallWeights {
             // The hot table is sparse (few probes), the cold one dense
             // (it is rarely read).
