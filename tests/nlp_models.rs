@@ -87,6 +87,29 @@ fn beam_parser_learns_training_sentences() {
     assert_eq!(bytes, tiny_parser_beam(4).to_bytes().unwrap());
 }
 
+/// Most relations as their own transitions (more than the dense tables
+/// hold, so the sparse ones score them) and the context features.
+#[test]
+fn labelled_transition_parser_learns_training_sentences() {
+    let cfg = parser::TrainConfig {
+        epochs: 15,
+        seed: 7,
+        min_count: 1,
+        beam: 1,
+        arc_labels: [14, 14],
+        context: true,
+        ..Default::default()
+    };
+    let p = Parser::train(&tiny(), None, None, &cfg, &mut |_| {}).expect("parser trains");
+    assert_parses_tiny(&p);
+    let bytes = p.to_bytes().unwrap();
+    let loaded = Parser::from_bytes(&bytes).unwrap();
+    assert_parses_tiny(&loaded);
+    assert_eq!(loaded.to_bytes().unwrap(), bytes);
+    let again = Parser::train(&tiny(), None, None, &cfg, &mut |_| {}).unwrap();
+    assert_eq!(again.to_bytes().unwrap(), bytes);
+}
+
 fn assert_parses_tiny(p: &Parser) {
     for s in tiny() {
         let arcs = p.parse_tags(

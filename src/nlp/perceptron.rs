@@ -980,6 +980,48 @@ mod tests {
         }
     }
 
+    /// Every stored row scores exactly its weights, whether it sits in the
+    /// hot or the cold table, inline, as entries or as a dense row spanning
+    /// two cache lines; keys that were never stored score nothing.
+    #[test]
+    fn sparse_table_scores_every_row_exactly() {
+        const NC: usize = 40;
+        let row = |k: usize| -> Vec<(u16, i16)> {
+            let len = [1, 3, 12, 40][k % 4];
+            (0..len)
+                .map(|j| ((j * 7 + k) % NC) as u16)
+                .collect::<std::collections::BTreeSet<u16>>()
+                .into_iter()
+                .map(|c| (c, (k as i16 % 200) - 100 + c as i16))
+                .filter(|&(_, w)| w != 0)
+                .collect()
+        };
+        let mut keys: Vec<u64> = (0..40_000u64).map(|k| Fx::new(9).u(k).done()).collect();
+        keys.sort_unstable();
+        let rows: Vec<(u64, Vec<(u16, i16)>)> = keys
+            .iter()
+            .enumerate()
+            .map(|(k, &key)| (key, row(k)))
+            .collect();
+        let w = Weights::from_data(WeightsData::from_rows(
+            NC,
+            rows.iter().map(|(k, r)| (*k, r.as_slice())),
+        ));
+        for (key, r) in &rows {
+            let mut got = [0i32; NC];
+            w.score(&[*key], &mut got);
+            let mut want = [0i32; NC];
+            for &(c, x) in r {
+                want[c as usize] = x as i32;
+            }
+            assert_eq!(got, want);
+        }
+        let mut none = [0i32; NC];
+        let absent: Vec<u64> = (0..1000u64).map(|k| Fx::new(10).u(k).done()).collect();
+        w.score(&absent, &mut none);
+        assert_eq!(none, [0; NC]);
+    }
+
     #[test]
     fn string_hash_is_length_delimited() {
         assert_ne!(
