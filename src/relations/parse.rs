@@ -513,6 +513,18 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
     if passive && tree.deprel(v) != "conj" {
         return;
     }
+    // A finite verb with neither subject nor marker right after a comma or
+    // conjunction ("after Putin backed Assad, annexed Crimea") continues the
+    // predicate before it, whatever clause the parser hung it on.
+    if matches!(tree.deprel(v), "parataxis" | "advcl" | "ccomp")
+        && matches!(tree.xpos(v), "VBD" | "VBZ" | "VBP")
+        && tree.kid(v, "mark").is_none()
+    {
+        if let Some(u) = tree.predicate_before(v) {
+            subjects(tree, u, depth + 1, out);
+            return;
+        }
+    }
     let Some(h) = tree.head(v) else { return };
     match tree.deprel(v) {
         "xcomp" => {

@@ -171,6 +171,21 @@ impl<'a> Tree<'a> {
             .or(Some(h))
     }
 
+    /// The verb whose phrase ends just before `v`, across the commas and
+    /// conjunctions (at least one) that separate them.
+    pub fn predicate_before(&self, v: usize) -> Option<usize> {
+        let mut k = v;
+        while k > 0 && matches!(self.upos(k - 1), "PUNCT" | "CCONJ") {
+            k -= 1;
+        }
+        if k == v || k == 0 {
+            return None;
+        }
+        (0..k)
+            .rev()
+            .find(|&u| self.upos(u) == "VERB" && self.subtree_end(u) + 1 == k)
+    }
+
     /// Whether a token can stand for an entity (a nominal).
     pub fn nominal(&self, i: usize) -> bool {
         self.ment[i].is_some() || matches!(self.upos(i), "NOUN" | "PROPN" | "PRON" | "NUM" | "X")
