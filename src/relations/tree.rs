@@ -157,33 +157,32 @@ impl<'a> Tree<'a> {
         if h >= v {
             return Some(h);
         }
-        let mut k = v;
-        while k > h + 1 && matches!(self.upos(k - 1), "PUNCT" | "CCONJ") {
-            k -= 1;
-        }
-        (h + 1..k)
-            .rev()
-            .find(|&u| self.upos(u) == "VERB" && self.subtree_end(u) + 1 == k)
-            .filter(|&u| {
-                self.head(u)
-                    .is_some_and(|uh| uh == h || self.head(uh) == Some(h) || u > h)
-            })
-            .or(Some(h))
+        self.verb_before(v, h + 1).1.or(Some(h))
     }
 
     /// The verb whose phrase ends just before `v`, across the commas and
     /// conjunctions (at least one) that separate them.
     pub fn predicate_before(&self, v: usize) -> Option<usize> {
+        let (k, u) = self.verb_before(v, 0);
+        if k == v {
+            None
+        } else {
+            u
+        }
+    }
+
+    /// Where the commas and conjunctions right before `v` start (`v` if
+    /// there are none), and the nearest verb from `lo` on whose phrase ends
+    /// there.
+    fn verb_before(&self, v: usize, lo: usize) -> (usize, Option<usize>) {
         let mut k = v;
-        while k > 0 && matches!(self.upos(k - 1), "PUNCT" | "CCONJ") {
+        while k > lo && matches!(self.upos(k - 1), "PUNCT" | "CCONJ") {
             k -= 1;
         }
-        if k == v || k == 0 {
-            return None;
-        }
-        (0..k)
+        let u = (lo..k)
             .rev()
-            .find(|&u| self.upos(u) == "VERB" && self.subtree_end(u) + 1 == k)
+            .find(|&u| self.upos(u) == "VERB" && self.subtree_end(u) + 1 == k);
+        (k, u)
     }
 
     /// Whether a token can stand for an entity (a nominal).
