@@ -928,7 +928,7 @@ impl Ner {
         let data = WeightsData::from_rows(L, rows.iter().map(|(k, r)| (*k, r.as_slice())));
         Emissions::validate(&data).map_err(|e| anyhow::anyhow!("corrupt NER weights: {e}"))?;
         Ok(Ner {
-            weights: Emissions::from_data(data),
+            weights: Emissions::compact(data),
             trans: m.trans,
             end: m.end,
             scale: m.scale,

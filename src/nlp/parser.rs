@@ -126,7 +126,7 @@ impl MoveTable {
             }
             0..=4 => MoveTable::Four(SmallWeights::from_parts(hot, cold).context("classes")?),
             5..=8 => MoveTable::Eight(SmallWeights::from_parts(hot, cold).context("classes")?),
-            _ if hot.n_rows() == 0 => MoveTable::Sparse(Weights::from_data(cold)),
+            _ if hot.n_rows() == 0 => MoveTable::Sparse(Weights::compact(cold)),
             _ => bail!("a sparse transition table has no hot rows"),
         })
     }
@@ -294,7 +294,7 @@ impl Parser {
             f.opts,
             layout,
             (hot, cold),
-            Weights::from_data(f.arcs),
+            Weights::compact(f.arcs),
             Lexicon::from_data(&f.clusters),
             f.beam.clamp(1, 64) as usize,
         )

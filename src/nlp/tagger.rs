@@ -202,7 +202,7 @@ impl Tagger {
         Ok(Tagger::assemble(
             f.classes,
             f.ambiguity,
-            f.weights.into_iter().map(Weights::from_data).collect(),
+            f.weights.into_iter().map(Weights::compact).collect(),
             Lemmatizer::from_data(f.lemma),
             Lexicon::from_data(&f.clusters),
         ))
