@@ -27,7 +27,29 @@ pub fn tag(sentences: &mut [Sentence]) {
                 tg.lemma
             };
         }
+        if let Some(k) = past_tense_for_participle(&s.tokens) {
+            s.tokens[k].xpos = "VBD";
+            s.tokens[k].upos = "VERB";
+        }
     }
+}
+
+/// The participle to read as a past tense in a sentence without a finite
+/// verb, if there is one: the first `VBN` right after a noun or pronoun, with
+/// no auxiliary before it and no passive "by" after it. Name-heavy sentences
+/// look like headlines to the tagger, which then prefers the headline
+/// passive ("Kenya sued by Uganda"), so that "Kenya sued Uganda over the
+/// border." would have no verb at all; a full sentence has a finite verb.
+fn past_tense_for_participle(tokens: &[crate::document::Token]) -> Option<usize> {
+    let finite = |x: &str| matches!(x, "VBD" | "VBZ" | "VBP" | "MD");
+    if tokens.iter().any(|t| finite(t.xpos)) {
+        return None;
+    }
+    let aux = |t: &crate::document::Token| matches!(t.lemma.as_str(), "be" | "have" | "get");
+    let k = tokens.iter().position(|t| t.xpos == "VBN")?;
+    let noun_before = k > 0 && matches!(tokens[k - 1].xpos, "NN" | "NNS" | "NNP" | "NNPS" | "PRP");
+    let by_after = tokens.get(k + 1).is_some_and(|t| t.lemma == "by");
+    (noun_before && !by_after && !tokens[..k].iter().any(aux)).then_some(k)
 }
 
 /// Dependency heads and labels for every token of tagged sentences, in place.

@@ -75,6 +75,9 @@ impl Cues {
     pub const HAPPEN: [&'static str; 9] = [
         "take", "happen", "occur", "hold", "go", "start", "begin", "proceed", "resume",
     ];
+    /// Verbs of desire: what someone wants to do has not happened, except
+    /// for a speaker's own formula ("I want to thank …" thanks).
+    pub const DESIRE: [&'static str; 2] = ["want", "wish"];
     /// Verbs of waiting: what they wait to do is planned.
     pub const WAITING: [&'static str; 5] = ["wait", "hold", "delay", "postpone", "defer"];
     /// Verbs of claiming: what they report is uncertain ("X claimed that Y hacked").
@@ -160,6 +163,13 @@ pub(super) fn of_trigger(tree: &Tree, t: usize) -> Modality {
                 set(Modality::Planned, &mut found);
             } else if is(&Cues::UNCERTAIN, lemma) {
                 set(Modality::Uncertain, &mut found);
+            } else if is(&Cues::DESIRE, lemma) {
+                let speaker = tree
+                    .kid(x, "nsubj")
+                    .is_some_and(|s| matches!(tree.lower[s].as_str(), "i" | "we"));
+                if !speaker {
+                    set(Modality::Uncertain, &mut found);
+                }
             }
         }
         negated ^= neg_here;
