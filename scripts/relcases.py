@@ -2,7 +2,7 @@
 """Runs the hand-written relation cases (tests/fixtures/relations.tsv) through
 the release binary in one build and reports which cases match exactly.
 
-    python3 scripts/relcases.py [--show] [--only PREFIX]
+    python3 scripts/relcases.py [--show] [--only PREFIX] [--parser beam]
 """
 import json, subprocess, sys, unicodedata, re, collections
 
@@ -34,7 +34,8 @@ for line in open("tests/fixtures/relations.tsv", encoding="utf-8"):
 only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
 cases = [c for c in cases if c[0].startswith(only)]
 inp = "".join(json.dumps({"id": c[0], "text": c[2]}) + "\n" for c in cases)
-out = subprocess.run(["target/release/newsgraph", "build", "-", "--format", "json", "-o", "-", "-q"],
+parser = ["--parser", sys.argv[sys.argv.index("--parser") + 1]] if "--parser" in sys.argv else []
+out = subprocess.run(["target/release/newsgraph", "build", "-", "--format", "json", "-o", "-", "-q"] + parser,
                      input=inp, capture_output=True, text=True, check=True).stdout
 g = json.loads(out)
 label = {n["id"]: n["label"] for n in g["nodes"]}

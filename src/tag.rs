@@ -207,3 +207,51 @@ pub fn run_parse_stdin() -> anyhow::Result<()> {
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Token;
+
+    fn tokens(tagged: &[(&str, &'static str, &str)]) -> Vec<Token> {
+        tagged
+            .iter()
+            .map(|&(form, xpos, lemma)| {
+                let mut t = Token::new(0..form.len(), form.to_string());
+                t.xpos = xpos;
+                t.lemma = lemma.to_string();
+                t
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_participle_is_the_past_tense_only_in_a_sentence_without_a_verb() {
+        let sued = [("Kenya", "NNP", "kenya"), ("sued", "VBN", "sue")];
+        let uganda = [("Uganda", "NNP", "uganda"), (".", ".", ".")];
+        let s = tokens(&[&sued[..], &uganda[..]].concat());
+        assert_eq!(past_tense_for_participle(&s), Some(1));
+        // The headline passive, an auxiliary, a finite verb, no noun before.
+        let by = tokens(&[&sued[..], &[("by", "IN", "by")], &uganda[..]].concat());
+        assert_eq!(past_tense_for_participle(&by), None);
+        let has = tokens(&[
+            ("Kenya", "NNP", "kenya"),
+            ("has", "VBZ", "have"),
+            ("sued", "VBN", "sue"),
+            ("Uganda", "NNP", "uganda"),
+        ]);
+        assert_eq!(past_tense_for_participle(&has), None);
+        let being = tokens(&[
+            ("Kenya", "NNP", "kenya"),
+            ("being", "VBG", "be"),
+            ("sued", "VBN", "sue"),
+        ]);
+        assert_eq!(past_tense_for_participle(&being), None);
+        let first = tokens(&[
+            ("Sued", "VBN", "sue"),
+            ("by", "IN", "by"),
+            ("Kenya", "NNP", "kenya"),
+        ]);
+        assert_eq!(past_tense_for_participle(&first), None);
+    }
+}
