@@ -2,6 +2,9 @@
 //! the tagger, the parser (on the tagger's tags), the NER, and all three
 //! together as the pipeline runs them, in tokens per second.
 //!
+//! Also the time to load the three models the build uses (read, decompress,
+//! build the tables), which needs no corpus.
+//!
 //! `cargo bench --bench nlp`. Reads the first articles of
 //! `../shared/corpora/news/allsides_2016_2018.csv` (or `$NEWSGRAPH_NEWS_CSV`),
 //! cleaned, split into sentences and tokenized by the pipeline's own stages;
@@ -57,6 +60,17 @@ fn articles(path: &PathBuf) -> Vec<Vec<Vec<String>>> {
 }
 
 fn bench(c: &mut Criterion) {
+    let models = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/models");
+    c.benchmark_group("load")
+        .sample_size(10)
+        .bench_function("tagger+parser-fast+ner", |b| {
+            b.iter_with_large_drop(|| {
+                let t = Tagger::load(&models.join("tagger.bin.zst")).expect("tagger loads");
+                let p = Parser::load(&models.join("parser-fast.bin.zst")).expect("parser loads");
+                let n = Ner::load(&models.join("ner.bin.zst")).expect("NER loads");
+                (t, p, n)
+            })
+        });
     let Some(path) = corpus() else {
         eprintln!("nlp bench: no news corpus (set NEWSGRAPH_NEWS_CSV); nothing measured");
         return;

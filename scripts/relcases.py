@@ -4,7 +4,7 @@ the release binary in one build and reports which cases match exactly.
 
     python3 scripts/relcases.py [--show] [--only PREFIX] [--parser beam]
 """
-import json, subprocess, sys, unicodedata, re, collections
+import json, os, subprocess, sys, unicodedata, re, collections
 
 SYM = {"met", "spoke_with", "negotiated_with", "cooperated_with"}
 
@@ -35,7 +35,7 @@ only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
 cases = [c for c in cases if c[0].startswith(only)]
 inp = "".join(json.dumps({"id": c[0], "text": c[2]}) + "\n" for c in cases)
 parser = ["--parser", sys.argv[sys.argv.index("--parser") + 1]] if "--parser" in sys.argv else []
-out = subprocess.run(["target/release/newsgraph", "build", "-", "--format", "json", "-o", "-", "-q"] + parser,
+out = subprocess.run([os.environ.get("BIN", "target/release/newsgraph"), "build", "-", "--format", "json", "-o", "-", "-q"] + parser,
                      input=inp, capture_output=True, text=True, check=True).stdout
 g = json.loads(out)
 label = {n["id"]: n["label"] for n in g["nodes"]}

@@ -372,6 +372,8 @@ fn resolve_descriptions(ann: &mut Annotated) {
             // Where each affiliation is named: (token, entity, existing mention).
             let mut aff_at: Vec<(usize, usize, Option<usize>)> = Vec::new();
             let mut possessor: Option<usize> = None;
+            let forms: Vec<&str> = s.tokens.iter().map(|t| t.form.as_str()).collect();
+            let mut covered_to = 0;
             for &k in &kids {
                 let found = ann
                     .mentions
@@ -379,12 +381,16 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     .position(|m| m.sentence == si && m.tokens.contains(&k) && m.entity.is_some());
                 let m = found.map(|i| &ann.mentions[i]);
                 let Some(m) = m else {
-                    // A demonym that made no mention ("his Russian counterpart").
-                    if rel_of(k) == "amod" {
-                        let hit = g.longest_match(&[s.tokens[k].form.as_str()], 0);
-                        let country = hit.and_then(|(_, es)| es.first()).map(|e| &e.canonical);
-                        if let Some(c) = country {
-                            if let Some(e) = ann.entities.iter().position(|e| &e.name == c) {
+                    // A demonym that made no mention ("his Russian counterpart",
+                    // "the South Korean leader": the longest one from here).
+                    if matches!(rel_of(k), "amod" | "compound") && k >= covered_to {
+                        let hit = g.longest_match(&forms[..ti], k);
+                        if let Some((len, es)) = hit {
+                            covered_to = k + len;
+                            let country = es.first().map(|e| &e.canonical);
+                            if let Some(e) =
+                                country.and_then(|c| ann.entities.iter().position(|e| &e.name == c))
+                            {
                                 affs.push(e);
                                 aff_at.push((k, e, None));
                             }
@@ -403,9 +409,67 @@ fn resolve_descriptions(ann: &mut Annotated) {
                 }
             }
             let before = |p: &Titled| p.first < (si, ti);
+            // The subject of a clause the description is in is someone else:
+            // "Trump said … with Vietnam's president", "the president said he
+            // spoke with the South Korean leader" (but "lashing out at Trump,
+            // vowing the American leader would pay"). An appositive describes
+            // the name it hangs on, which stays allowed.
+            let appos_of = (t.deprel == "appos").then_some(t.head).flatten();
+            let earlier = |m: &Mention| {
+                m.sentence == si
+                    && m.tokens.end <= ti
+                    && !appos_of.is_some_and(|h| m.tokens.contains(&h))
+            };
+            // The subject of a clause the description sits in.
+            let dominates = |h: usize| {
+                let mut k = ti;
+                for _ in 0..s.tokens.len() {
+                    match s.tokens[k].head {
+                        Some(x) if x == h => return true,
+                        Some(x) => k = x,
+                        None => return false,
+                    }
+                }
+                false
+            };
+            let subject_over = |m: &Mention| {
+                let last = &s.tokens[m.tokens.end - 1];
+                last.deprel.starts_with("nsubj") && last.head.is_some_and(dominates)
+            };
+            // (A plural includes the subject: "Trump might meet Putin; the
+            // two leaders are holding off".)
+            let in_sentence = |p: &Titled| {
+                let here =
+                    |m: &Mention| earlier(m) && m.entity == Some(p.entity) && subject_over(m);
+                // Pronouns are resolved by guesswork: names only.
+                ann.mentions.iter().any(|m| m.is_name && here(m)) || added.iter().any(here)
+            };
+            // "Trump … his Russian counterpart": whoever is named last before
+            // it; a counterpart holds the same kind of post.
+            let anchor = possessor.or_else(|| {
+                ann.mentions
+                    .iter()
+                    .chain(&added)
+                    .filter(|m| earlier(m) && m.kind == EntityType::Person)
+                    .max_by_key(|m| m.tokens.end)
+                    .and_then(|m| m.entity)
+            });
+            let anchor_post = people
+                .iter()
+                .find(|p| counterpart && Some(p.entity) == anchor);
+            let same_post = |p: &Titled| {
+                anchor_post.is_some_and(|a| {
+                    p.heads
+                        .iter()
+                        .any(|h| a.heads.iter().any(|x| singular(x) == singular(h)))
+                        || p.affiliations
+                            .iter()
+                            .any(|(_, r)| a.affiliations.iter().any(|(_, ar)| ar == r))
+                })
+            };
             let mut cands: Vec<&Titled> = people
                 .iter()
-                .filter(|p| before(p) && Some(p.entity) != possessor)
+                .filter(|p| before(p) && Some(p.entity) != possessor && (plural || !in_sentence(p)))
                 .filter(|p| {
                     if counterpart {
                         !p.affiliations.is_empty() || !p.heads.is_empty()
@@ -423,11 +487,13 @@ fn resolve_descriptions(ann: &mut Annotated) {
                         || p.affiliations.iter().any(|(a, _)| affs.contains(a))
                 })
                 .collect();
-            // Those tied to the affiliation first, then the most talked about
+            // A counterpart in the anchor's post first, then those tied to
+            // the affiliation, then the most talked about
             // so far ("the president" is the article's president), then the
             // most recently mentioned.
             cands.sort_by_key(|p| {
                 let tied = p.affiliations.iter().any(|(a, _)| affs.contains(a));
+                let same_post = same_post(p);
                 let salience = ann
                     .mentions
                     .iter()
@@ -444,6 +510,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     .filter(|&pos| pos < (si, ti))
                     .max();
                 (
+                    std::cmp::Reverse(same_post),
                     std::cmp::Reverse(tied),
                     std::cmp::Reverse(salience),
                     std::cmp::Reverse(recent),

@@ -303,6 +303,8 @@ struct Ctx<'a> {
     ner: &'a [EntitySpan],
     words: Vec<&'a str>,
     lower: Vec<String>,
+    /// Penn tags from the tagger.
+    xpos: Vec<&'static str>,
     spans: Vec<Range<usize>>,
     sentence: usize,
     headline: bool,
@@ -377,6 +379,7 @@ pub fn detect(ann: &mut Annotated) {
         let ctx = Ctx {
             ner: spans.get(si).map_or(&[], Vec::as_slice),
             lower: words.iter().map(|w| norm_token(w)).collect(),
+            xpos: s.tokens.iter().map(|t| t.xpos).collect(),
             spans: s.tokens.iter().map(|t| t.span.clone()).collect(),
             headline: is_headline(&words),
             words,
@@ -617,7 +620,12 @@ fn person_facts(
             }
         }
         // Apposition: "X, the [affiliation] title [of|for|at affiliation]".
-        if pe + 2 < n && c.words[pe] == "," && !has_fact(facts, p) {
+        // Not "X, during a speech at the UN General Assembly, warned": an
+        // apposition starts with a noun phrase, not a preposition or a verb.
+        let phrase_start = c.xpos.get(pe + 1).is_some_and(|x| {
+            !matches!(*x, "IN" | "TO" | "CC" | "WRB" | "WDT" | "WP" | "RB") && !x.starts_with("VB")
+        });
+        if pe + 2 < n && c.words[pe] == "," && phrase_start && !has_fact(facts, p) {
             let limit = (pe + 10).min(n);
             let stop = (pe + 1..limit)
                 .find(|&k| matches!(c.words[k], "," | "." | ";" | ")" | "\u{2014}"))
@@ -644,7 +652,18 @@ fn person_facts(
                     .flatten()
                     .filter(|&a| matches!(out[a].kind, EntityType::Gpe | EntityType::Org))
             };
-            if let Some(a) = between.or_else(after) {
+            // "…, the Kremlin spokesman said": the subject of a clause
+            // after a comma, not an apposition.
+            let finite = |k: usize| matches!(c.xpos.get(k), Some(&("VBD" | "VBZ" | "VBP" | "MD")));
+            let found = between.or_else(after);
+            let end = match (between, found) {
+                (None, Some(a)) => out[a].tokens.end,
+                _ => te,
+            };
+            if finite(end) {
+                continue;
+            }
+            if let Some(a) = found {
                 facts.push(StandingFact {
                     subject: p,
                     relation: title.relation,
