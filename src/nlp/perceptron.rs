@@ -1097,6 +1097,23 @@ mod tests {
     /// Every stored row scores exactly its weights, whether it sits in the
     /// hot or the cold table, inline, as entries or as a dense row spanning
     /// two cache lines; keys that were never stored score nothing.
+    type Row = Vec<(u16, i16)>;
+
+    /// `n` rows keyed by sorted hashes of template `template`, row `k` from
+    /// `row(k)`.
+    fn keyed_rows(n: u64, template: u64, row: impl Fn(usize) -> Row) -> Vec<(u64, Row)> {
+        let mut keys: Vec<u64> = (0..n).map(|k| Fx::new(template).u(k).done()).collect();
+        keys.sort_unstable();
+        keys.iter()
+            .enumerate()
+            .map(|(k, &key)| (key, row(k)))
+            .collect()
+    }
+
+    fn table(nc: usize, rows: &[(u64, Row)]) -> WeightsData {
+        WeightsData::from_rows(nc, rows.iter().map(|(k, r)| (*k, r.as_slice())))
+    }
+
     #[test]
     fn compact_table_rounds_dense_rows_to_eight_bits() {
         // Rows of 1, 2, 5 and all classes, with weights of every magnitude,
@@ -1134,17 +1151,8 @@ mod tests {
                 }
                 out
             };
-            let mut keys: Vec<u64> = (0..4000u64).map(|k| Fx::new(11).u(k).done()).collect();
-            keys.sort_unstable();
-            let rows: Vec<(u64, Vec<(u16, i16)>)> = keys
-                .iter()
-                .enumerate()
-                .map(|(k, &key)| (key, row(k)))
-                .collect();
-            let w = Weights::compact(WeightsData::from_rows(
-                NC,
-                rows.iter().map(|(k, r)| (*k, r.as_slice())),
-            ));
+            let rows = keyed_rows(4000, 11, row);
+            let w = Weights::compact(table(NC, &rows));
             for (key, r) in &rows {
                 let mut got = [0i32; NC];
                 w.score(&[*key], &mut got);
@@ -1180,17 +1188,8 @@ mod tests {
                 .filter(|&(_, w)| w != 0)
                 .collect()
         };
-        let mut keys: Vec<u64> = (0..40_000u64).map(|k| Fx::new(9).u(k).done()).collect();
-        keys.sort_unstable();
-        let rows: Vec<(u64, Vec<(u16, i16)>)> = keys
-            .iter()
-            .enumerate()
-            .map(|(k, &key)| (key, row(k)))
-            .collect();
-        let w = Weights::from_data(WeightsData::from_rows(
-            NC,
-            rows.iter().map(|(k, r)| (*k, r.as_slice())),
-        ));
+        let rows = keyed_rows(40_000, 9, row);
+        let w = Weights::from_data(table(NC, &rows));
         for (key, r) in &rows {
             let mut got = [0i32; NC];
             w.score(&[*key], &mut got);
