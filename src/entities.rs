@@ -1016,11 +1016,14 @@ fn group_at(g: &Gazetteer, c: &Ctx, i: usize) -> Option<(usize, Mention, Option<
         return Some((end, fm, Some(cm)));
     }
     let mut m = 0;
+    // Modifiers only ("Russian military officers"): not "Somalia of
+    // harboring militants".
     while k < n
         && m < 2
         && !group_nouns().contains(&c.lower[k])
         && c.words[k].chars().all(char::is_alphabetic)
         && !is_cap(c.words[k])
+        && matches!(c.xpos[k], "JJ" | "JJR" | "JJS" | "NN" | "NNS" | "VBN" | "")
     {
         k += 1;
         m += 1;

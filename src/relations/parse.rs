@@ -148,6 +148,19 @@ const GOVERNMENT_NOUNS: [&str; 6] = [
     "leadership",
 ];
 
+/// Nouns that speak for whoever owns them: "Netanyahu's office accused",
+/// "Kim's statement lashed out at Trump".
+const VOICE_NOUNS: [&str; 8] = [
+    "office",
+    "statement",
+    "remark",
+    "comment",
+    "speech",
+    "letter",
+    "tweet",
+    "message",
+];
+
 /// Relative pronouns: a relative clause's subject is the noun it modifies.
 const RELATIVE: [&str; 4] = ["who", "which", "that", "whom"];
 
@@ -425,7 +438,7 @@ fn quoted_after(tree: &Tree, v: usize) -> bool {
 }
 
 /// The mentions a nominal token stands for: its own mention, an apposition's,
-/// a government noun's owner, and those of its conjuncts.
+/// a government or voice noun's owner, and those of its conjuncts.
 fn args(tree: &Tree, t: usize, out: &mut Vec<usize>) {
     args_at(tree, t, out, 0);
 }
@@ -444,6 +457,18 @@ fn args_at(tree: &Tree, t: usize, out: &mut Vec<usize>, depth: usize) {
         let mut found = false;
         for a in tree.kids_with(t, "appos") {
             if let Some(m) = tree.ment[a] {
+                found = true;
+                if !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+        }
+        if !found && VOICE_NOUNS.contains(&tree.lemma(t)) {
+            let owner = tree
+                .kids_with(t, "nmod:poss")
+                .find_map(|k| tree.ment[k])
+                .filter(|&m| is_actor(tree.mentions[m].kind));
+            if let Some(m) = owner {
                 found = true;
                 if !out.contains(&m) {
                     out.push(m);
