@@ -803,8 +803,18 @@ fn typed_run(g: &Gazetteer, c: &Ctx, start: usize, end: usize) -> Option<Mention
         EntityType::Org
     } else if honorific || titled || title_before {
         EntityType::Person
-    } else if let Some((label, ns, ne)) = ner_span(c, s, end) {
-        // The recognizer's span bounds the name ("Contrasting Putin" → "Putin").
+    } else if let Some((label, ns, mut ne)) = ner_span(c, s, end) {
+        // The recognizer's span bounds the name ("Contrasting Putin" →
+        // "Putin"), but a person's surname that is also a month stays
+        // ("Theresa May": the run took "May" only where no date follows).
+        if label == NerLabel::Per
+            && ne < end
+            && c.lower[ne..end]
+                .iter()
+                .all(|w| CALENDAR.contains(&w.as_str()))
+        {
+            ne = end;
+        }
         if (ns > s || ne < end) && ns < ne {
             return typed_run(g, c, ns.max(s), ne.min(end)).filter(|_| label != NerLabel::Misc);
         }
@@ -1067,6 +1077,38 @@ mod tests {
             .iter()
             .map(|m| (m.name.clone(), m.kind))
             .collect()
+    }
+
+    #[test]
+    fn a_surname_that_is_a_month_stays_in_the_name() {
+        // The recognizer stopped before "May"; a date after it is a date.
+        let words = ["excluding", "Anna", "May", "and", "Ben", "on", "May", "4"];
+        let ctx = |ner: &[EntitySpan]| -> Vec<(Range<usize>, EntityType)> {
+            let c = Ctx {
+                ner,
+                words: words.to_vec(),
+                lower: words.iter().map(|w| norm_token(w)).collect(),
+                xpos: vec![""; words.len()],
+                spans: (0..words.len()).map(|k| k * 10..k * 10 + 5).collect(),
+                sentence: 0,
+                headline: false,
+            };
+            let g = Gazetteer::get();
+            [(1, name_run_end(&c, 1)), (4, name_run_end(&c, 4))]
+                .into_iter()
+                .filter_map(|(s, e)| typed_run(g, &c, s, e))
+                .map(|m| (m.tokens, m.kind))
+                .collect()
+        };
+        let per = |start, end| EntitySpan {
+            start,
+            end,
+            label: NerLabel::Per,
+        };
+        assert_eq!(
+            ctx(&[per(1, 2), per(4, 5)]),
+            vec![(1..3, EntityType::Person), (4..5, EntityType::Person)]
+        );
     }
 
     #[test]
