@@ -538,6 +538,13 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
                         i = end + 1;
                         continue;
                     }
+                    // "the G-7 summit", "the NATO summit": the meeting is an event.
+                    if e.kind == EntityType::Org && matches!(next, Some("summit" | "summits")) {
+                        let name = format!("{} summit", e.canonical);
+                        out.push(c.mention(i..end + 1, name, EntityType::Event));
+                        i = end + 1;
+                        continue;
+                    }
                     // A longer capitalized run wins ("New York Times" over "New York").
                     let run_end = name_run_end(c, i);
                     if run_end <= end || e.kind != EntityType::Gpe || c.headline {
