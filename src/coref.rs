@@ -810,6 +810,47 @@ fn speaker(ann: &Annotated, si: usize) -> Option<&Mention> {
 
 /// The named mention that is the subject of the clause around token `ti`
 /// (the nearest verb above it), when it comes before the token.
+/// For a possessive inside a relative clause whose subject is the relative
+/// pronoun ("the communist nation, which has been raising its threats"): the
+/// mention of the noun the clause modifies, `Some(None)` when that noun names
+/// nothing (the pronoun then stays unresolved rather than taking the nearest
+/// name); `None` outside such clauses.
+fn relative_antecedent(ann: &Annotated, si: usize, ti: usize) -> Option<Option<&Mention>> {
+    let toks = &ann.sentences[si].tokens;
+    let mut x = toks[ti].head?;
+    for _ in 0..6 {
+        if toks[x].upos == "VERB" {
+            break;
+        }
+        x = toks[x].head?;
+    }
+    // "which has been testing missiles and raising its threats"
+    for _ in 0..6 {
+        if toks[x].deprel != "conj" {
+            break;
+        }
+        x = toks[x].head?;
+    }
+    if toks[x].deprel != "acl:relcl" {
+        return None;
+    }
+    let relative = (0..toks.len()).any(|k| {
+        toks[k].head == Some(x)
+            && toks[k].deprel.starts_with("nsubj")
+            && matches!(norm_token(&toks[k].form).as_str(), "which" | "that" | "who")
+    });
+    if !relative {
+        return None;
+    }
+    let noun = toks[x].head?;
+    Some(
+        ann.mentions
+            .iter()
+            .filter(|m| m.sentence == si && m.tokens.contains(&noun) && m.entity.is_some())
+            .max_by_key(|m| m.tokens.len()),
+    )
+}
+
 fn clause_subject(ann: &Annotated, si: usize, ti: usize) -> Option<&Mention> {
     let toks = &ann.sentences[si].tokens;
     if toks.iter().any(|t| t.deprel.is_empty()) {
@@ -868,10 +909,17 @@ fn resolve_pronouns(ann: &mut Annotated) {
             };
             // A possessive binds to its clause's subject: "Venezuela recalled
             // its envoy", "He met his counterpart".
-            let bound = if matches!(w.as_str(), "its" | "his" | "her") {
-                clause_subject(ann, si, ti).filter(|m| compatible(m))
+            let possessive = matches!(w.as_str(), "its" | "his" | "her");
+            let relative = if possessive && !s.tokens.iter().any(|t| t.deprel.is_empty()) {
+                relative_antecedent(ann, si, ti)
             } else {
                 None
+            };
+            let bound = match relative {
+                Some(None) => continue,
+                Some(Some(m)) => Some(m).filter(|m| compatible(m)),
+                None if possessive => clause_subject(ann, si, ti).filter(|m| compatible(m)),
+                None => None,
             };
             // A subject "it" continues an earlier main-clause subject; when
             // the nearest name sat elsewhere ("The bill punishes Moscow. It
