@@ -817,13 +817,7 @@ fn speaker(ann: &Annotated, si: usize) -> Option<&Mention> {
 /// name); `None` outside such clauses.
 fn relative_antecedent(ann: &Annotated, si: usize, ti: usize) -> Option<Option<&Mention>> {
     let toks = &ann.sentences[si].tokens;
-    let mut x = toks[ti].head?;
-    for _ in 0..6 {
-        if toks[x].upos == "VERB" {
-            break;
-        }
-        x = toks[x].head?;
-    }
+    let mut x = clause_verb(toks, ti)?;
     // "which has been testing missiles and raising its threats"
     for _ in 0..6 {
         if toks[x].deprel != "conj" {
@@ -851,11 +845,9 @@ fn relative_antecedent(ann: &Annotated, si: usize, ti: usize) -> Option<Option<&
     )
 }
 
-fn clause_subject(ann: &Annotated, si: usize, ti: usize) -> Option<&Mention> {
-    let toks = &ann.sentences[si].tokens;
-    if toks.iter().any(|t| t.deprel.is_empty()) {
-        return None;
-    }
+/// The verb of the clause token `ti` sits in (its nearest verbal ancestor,
+/// or the sixth one up).
+fn clause_verb(toks: &[crate::document::Token], ti: usize) -> Option<usize> {
     let mut x = toks[ti].head?;
     for _ in 0..6 {
         if toks[x].upos == "VERB" {
@@ -863,6 +855,15 @@ fn clause_subject(ann: &Annotated, si: usize, ti: usize) -> Option<&Mention> {
         }
         x = toks[x].head?;
     }
+    Some(x)
+}
+
+fn clause_subject(ann: &Annotated, si: usize, ti: usize) -> Option<&Mention> {
+    let toks = &ann.sentences[si].tokens;
+    if toks.iter().any(|t| t.deprel.is_empty()) {
+        return None;
+    }
+    let x = clause_verb(toks, ti)?;
     let subj = (0..toks.len()).find(|&k| toks[k].head == Some(x) && toks[k].deprel == "nsubj")?;
     if subj > ti {
         return None;
