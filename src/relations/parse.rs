@@ -106,8 +106,8 @@ const DIRECT_ONLY: [&str; 5] = ["expelled", "arrested", "killed", "appointed", "
 const LOCATE: [&str; 5] = ["locate", "base", "headquarter", "situate", "station"];
 
 /// Verbs whose object is the subject of their infinitive ("urged Russia to
-/// release", "invited Abe to visit").
-const OBJECT_CONTROL: [&str; 12] = [
+/// release", "invited Abe to visit", "dispatched Pompeo to meet").
+const OBJECT_CONTROL: [&str; 14] = [
     "urge",
     "ask",
     "tell",
@@ -120,6 +120,8 @@ const OBJECT_CONTROL: [&str; 12] = [
     "invite",
     "push",
     "convince",
+    "send",
+    "dispatch",
 ];
 
 /// Causative verbs: the one who orders is the actor of the ordered event
@@ -585,6 +587,17 @@ fn subjects(tree: &Tree, v: usize, depth: usize, out: &mut Vec<usize>) {
         }
         "advcl" | "acl"
             if OBJECT_OF_GERUND.contains(&tree.lemma(h)) && tree.kid(h, "obj").is_some() =>
+        {
+            if let Some(o) = tree.kid(h, "obj") {
+                args(tree, o, out);
+            }
+        }
+        // A purpose infinitive the parser hung on the verb: "dispatched
+        // Pompeo earlier this month to meet Kim".
+        "advcl"
+            if OBJECT_CONTROL.contains(&tree.lemma(h))
+                && tree.kid(v, "mark").is_some_and(|m| tree.lower[m] == "to")
+                && tree.kid(h, "obj").is_some() =>
         {
             if let Some(o) = tree.kid(h, "obj") {
                 args(tree, o, out);
