@@ -420,7 +420,7 @@ fn resolve_descriptions(ann: &mut Annotated) {
                     && m.tokens.end <= ti
                     && !appos_of.is_some_and(|h| m.tokens.contains(&h))
             };
-            // The subject of a clause the description sits in.
+            // Whether `h` is above the description in the tree.
             let dominates = |h: usize| {
                 let mut k = ti;
                 for _ in 0..s.tokens.len() {
@@ -436,8 +436,6 @@ fn resolve_descriptions(ann: &mut Annotated) {
                 let last = &s.tokens[m.tokens.end - 1];
                 last.deprel.starts_with("nsubj") && last.head.is_some_and(dominates)
             };
-            // (A plural includes the subject: "Trump might meet Putin; the
-            // two leaders are holding off".)
             let in_sentence = |p: &Titled| {
                 let here =
                     |m: &Mention| earlier(m) && m.entity == Some(p.entity) && subject_over(m);
@@ -469,6 +467,8 @@ fn resolve_descriptions(ann: &mut Annotated) {
             };
             let mut cands: Vec<&Titled> = people
                 .iter()
+                // A plural includes the subject: "Trump might meet Putin; the
+                // two leaders are holding off".
                 .filter(|p| before(p) && Some(p.entity) != possessor && (plural || !in_sentence(p)))
                 .filter(|p| {
                     if counterpart {
@@ -488,9 +488,9 @@ fn resolve_descriptions(ann: &mut Annotated) {
                 })
                 .collect();
             // A counterpart in the anchor's post first, then those tied to
-            // the affiliation, then the most talked about
-            // so far ("the president" is the article's president), then the
-            // most recently mentioned.
+            // the affiliation, then the most talked about so far ("the
+            // president" is the article's president), then the most recently
+            // mentioned.
             cands.sort_by_key(|p| {
                 let tied = p.affiliations.iter().any(|(a, _)| affs.contains(a));
                 let same_post = same_post(p);
@@ -808,8 +808,6 @@ fn speaker(ann: &Annotated, si: usize) -> Option<&Mention> {
         .find(|m| m.entity.is_some() && (m.is_name || m.why.starts_with("description:")))
 }
 
-/// The named mention that is the subject of the clause around token `ti`
-/// (the nearest verb above it), when it comes before the token.
 /// For a possessive inside a relative clause whose subject is the relative
 /// pronoun ("the communist nation, which has been raising its threats"): the
 /// mention of the noun the clause modifies, `Some(None)` when that noun names
@@ -817,6 +815,9 @@ fn speaker(ann: &Annotated, si: usize) -> Option<&Mention> {
 /// name); `None` outside such clauses.
 fn relative_antecedent(ann: &Annotated, si: usize, ti: usize) -> Option<Option<&Mention>> {
     let toks = &ann.sentences[si].tokens;
+    if toks.iter().any(|t| t.deprel.is_empty()) {
+        return None;
+    }
     let mut x = clause_verb(toks, ti)?;
     // "which has been testing missiles and raising its threats"
     for _ in 0..6 {
@@ -858,6 +859,8 @@ fn clause_verb(toks: &[crate::document::Token], ti: usize) -> Option<usize> {
     Some(x)
 }
 
+/// The named mention that is the subject of the clause around token `ti`
+/// (the nearest verb above it), when it comes before the token.
 fn clause_subject(ann: &Annotated, si: usize, ti: usize) -> Option<&Mention> {
     let toks = &ann.sentences[si].tokens;
     if toks.iter().any(|t| t.deprel.is_empty()) {
@@ -911,11 +914,9 @@ fn resolve_pronouns(ann: &mut Annotated) {
             // A possessive binds to its clause's subject: "Venezuela recalled
             // its envoy", "He met his counterpart".
             let possessive = matches!(w.as_str(), "its" | "his" | "her");
-            let relative = if possessive && !s.tokens.iter().any(|t| t.deprel.is_empty()) {
-                relative_antecedent(ann, si, ti)
-            } else {
-                None
-            };
+            let relative = possessive
+                .then(|| relative_antecedent(ann, si, ti))
+                .flatten();
             let bound = match relative {
                 Some(None) => continue,
                 Some(Some(m)) => Some(m).filter(|m| compatible(m)),

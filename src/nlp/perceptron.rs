@@ -464,7 +464,7 @@ impl Weights {
     /// rows hold 8-bit weights times a per-row power of two (rounded), and
     /// more rows are dense: a quarter of the memory per class, and rows are
     /// summed in 16-bit lanes. Scores change by the rounding only (the
-    /// shipped models' accuracy is unchanged to within 0.01 point); the
+    /// shipped models' accuracy is unchanged to within 0.02 point); the
     /// serialized form is unchanged, so training stays exact.
     pub fn compact(data: WeightsData) -> Weights {
         Weights::build(data, true)
@@ -499,7 +499,7 @@ impl Weights {
                 let max = vals.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
                 let shift = (0..MAX_SHIFT as u32)
                     .find(|&k| max >> k <= 127)
-                    .unwrap_or(8);
+                    .unwrap_or(MAX_SHIFT as u32);
                 let half = if shift == 0 { 0 } else { 1i32 << (shift - 1) };
                 let at = dense8.len();
                 dense8.resize(at + stride, Half([0; 32]));
@@ -553,9 +553,6 @@ impl Weights {
             }
         }
         let bloom = bloom_filter(rows[n_hot..].iter().map(|r| r.0), n - n_hot);
-        if std::env::var("WSTATS").is_ok() {
-            eprintln!("weights nc {nc} rows {n} hot {n_hot} hotslots {} coldslots {} entries {} dense_lines {} bloom_words {}", hot.slots.len(), cold.slots.len(), entries.len(), dense.len(), bloom.len());
-        }
         Weights {
             data,
             hot,
@@ -1094,9 +1091,6 @@ mod tests {
         }
     }
 
-    /// Every stored row scores exactly its weights, whether it sits in the
-    /// hot or the cold table, inline, as entries or as a dense row spanning
-    /// two cache lines; keys that were never stored score nothing.
     type Row = Vec<(u16, i16)>;
 
     /// `n` rows keyed by sorted hashes of template `template`, row `k` from
@@ -1175,6 +1169,9 @@ mod tests {
         check::<102>();
     }
 
+    /// Every stored row scores exactly its weights, whether it sits in the
+    /// hot or the cold table, inline, as entries or as a dense row spanning
+    /// two cache lines; keys that were never stored score nothing.
     #[test]
     fn sparse_table_scores_every_row_exactly() {
         const NC: usize = 40;

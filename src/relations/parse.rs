@@ -465,27 +465,24 @@ fn args_at(tree: &Tree, t: usize, out: &mut Vec<usize>, depth: usize) {
                 }
             }
         }
-        if !found && VOICE_NOUNS.contains(&tree.lemma(t)) {
-            let owner = tree
-                .kids_with(t, "nmod:poss")
-                .find_map(|k| tree.ment[k])
-                .filter(|&m| is_actor(tree.mentions[m].kind));
-            if let Some(m) = owner {
-                found = true;
-                if !out.contains(&m) {
-                    out.push(m);
-                }
-            }
-        }
-        if !found && GOVERNMENT_NOUNS.contains(&tree.lemma(t)) {
-            let owner = tree.kids(t).iter().copied().find(|&k| {
-                matches!(tree.deprel(k), "compound" | "amod" | "nmod:poss")
-                    && tree.ment[k].is_some()
+        let government = GOVERNMENT_NOUNS.contains(&tree.lemma(t));
+        if !found && (government || VOICE_NOUNS.contains(&tree.lemma(t))) {
+            // A government noun's owner may be a modifier ("the Obama
+            // administration"); a voice noun's is its possessor, an actor.
+            let owner = tree.kids(t).iter().find_map(|&k| {
+                let rel = tree.deprel(k);
+                let m = tree.ment[k]?;
+                let ok = if government {
+                    matches!(rel, "compound" | "amod" | "nmod:poss")
+                } else {
+                    rel == "nmod:poss" && is_actor(tree.mentions[m].kind)
+                };
+                ok.then_some(m)
             });
-            if let Some(m) = owner.and_then(|k| tree.ment[k]) {
+            if let Some(m) = owner {
                 // "the Putin government": the country he leads, when known.
                 let person = &tree.mentions[m];
-                let led = (person.kind == EntityType::Person)
+                let led = (government && person.kind == EntityType::Person)
                     .then(|| {
                         tree.leads
                             .iter()
