@@ -198,8 +198,7 @@ impl Lexicon {
                     )
                 })?,
             };
-            let idx = lex.triggers.len();
-            lex.triggers.push(Trigger {
+            lex.add(Trigger {
                 rest: words[1..].to_vec(),
                 lemma: cols[0].to_lowercase(),
                 relation: cols[1].to_string(),
@@ -208,21 +207,42 @@ impl Lexicon {
                 intransitive,
                 objects,
             });
-            let firsts = match kind {
-                TriggerKind::Verb => verb_forms(&words[0]),
-                TriggerKind::Noun if words.len() == 1 => {
-                    vec![words[0].clone(), format!("{}s", words[0])]
-                }
-                TriggerKind::Noun => vec![words[0].clone()],
-            };
-            for f in firsts {
-                let v = lex.by_first.entry(f).or_default();
-                if !v.contains(&idx) {
-                    v.push(idx);
-                }
-            }
         }
         Ok(lex)
+    }
+
+    /// Adds an entry and indexes it by its first word's forms.
+    fn add(&mut self, t: Trigger) {
+        let idx = self.triggers.len();
+        let first = t.lemma.split_whitespace().next().unwrap_or("").to_string();
+        let firsts = match t.kind {
+            TriggerKind::Verb => verb_forms(&first),
+            TriggerKind::Noun if t.rest.is_empty() => vec![first.clone(), format!("{first}s")],
+            TriggerKind::Noun => vec![first],
+        };
+        self.triggers.push(t);
+        for f in firsts {
+            let v = self.by_first.entry(f).or_default();
+            if !v.contains(&idx) {
+                v.push(idx);
+            }
+        }
+    }
+
+    /// The entries of this lexicon that `other` lacks (same words, relation
+    /// and kind), e.g. what a user lexicon adds to the built-in one.
+    pub fn without(&self, other: &Lexicon) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for t in &self.triggers {
+            let known = other
+                .triggers
+                .iter()
+                .any(|o| o.lemma == t.lemma && o.relation == t.relation && o.kind == t.kind);
+            if !known {
+                lex.add(t.clone());
+            }
+        }
+        lex
     }
 
     /// The longest trigger starting at token `i` of the lower-cased tokens:

@@ -46,6 +46,8 @@ enum TrainCmd {
     Ner(ner_cli::TrainArgs),
     /// Word clusters for the NER, from unlabelled news (CSV with a `text` column).
     Clusters(ner_cli::ClustersArgs),
+    /// Relation model, from annotated articles (../shared/silver layout).
+    Relations(newsgraph::relations::train::TrainArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +94,9 @@ fn main() -> ExitCode {
             ..a
         })
         .map(|()| ExitCode::SUCCESS),
+        Command::Train(TrainCmd::Relations(a)) => {
+            newsgraph::relations::train::run_train(a).map(|()| ExitCode::SUCCESS)
+        }
         Command::Train(TrainCmd::Ner(a)) => ner_cli::run_train(a).map(|()| ExitCode::SUCCESS),
         Command::Train(TrainCmd::Clusters(a)) => {
             ner_cli::run_clusters(a).map(|()| ExitCode::SUCCESS)

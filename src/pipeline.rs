@@ -13,7 +13,7 @@ use crate::lexicon::Lexicon;
 use crate::merge::{doc_graph, DocGraph, Merger};
 use crate::nlp::Parser;
 use crate::read::{expand_inputs, DocumentStream};
-use crate::relations::{ParseExtractor, RelationExtractor};
+use crate::relations::{LearnedExtractor, ParseExtractor, RelationExtractor, RelationModel};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -54,6 +54,15 @@ pub struct BuildArgs {
     /// ("Russian diplomats" member_of Russia).
     #[arg(long)]
     pub group_links: bool,
+    /// Relation extractor: `model` (learned from annotated news, the
+    /// default) or `rules` (the hand-written rules alone).
+    #[arg(long, value_enum, default_value_t = RelationsChoice::Model)]
+    pub relations: RelationsChoice,
+    /// Keep only relations whose confidence (the calibrated probability that
+    /// the fact is right) is at least this [default: the model's own
+    /// threshold, the best F1 in cross-validation].
+    #[arg(long, value_name = "P")]
+    pub min_confidence: Option<f32>,
     /// Dependency parser: `fast` (greedy) or `beam` (slightly more accurate
     /// parses, about six times slower to parse).
     #[arg(long, value_enum, default_value_t = ParserChoice::Fast)]
@@ -88,9 +97,26 @@ impl ParserChoice {
     }
 }
 
+/// Which relation extractor the pipeline runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum RelationsChoice {
+    /// The relation model trained on annotated news, with the rules'
+    /// proposals among its features.
+    #[default]
+    Model,
+    /// The hand-written rules alone.
+    Rules,
+}
+
 /// What the relation stage adds beyond the lexicon's typed relations.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RelationOptions {
+    /// The extractor.
+    pub relations: RelationsChoice,
+    /// A relation model other than the shipped one.
+    pub model: Option<std::sync::Arc<crate::relations::RelationModel>>,
+    /// Confidence threshold overriding the model's.
+    pub min_confidence: Option<f32>,
     /// `related_to` edges for verbs outside the lexicon.
     pub open_relations: bool,
     /// member_of edges from unnamed groups to their country.
@@ -115,11 +141,25 @@ impl Pipeline {
 
     /// A pipeline with relation options.
     pub fn with_options(lexicon: Lexicon, options: RelationOptions) -> Self {
-        let mut ex = ParseExtractor::new(lexicon);
+        let mut ex = ParseExtractor::new(lexicon.clone());
         ex.open_relations = options.open_relations;
         ex.group_links = options.group_links;
+        let model = match options.relations {
+            RelationsChoice::Model => options.model.clone().or_else(RelationModel::shipped),
+            RelationsChoice::Rules => None,
+        };
+        let extractor: Box<dyn RelationExtractor> = match model {
+            Some(model) => {
+                let mut learned = LearnedExtractor::new(model, ex, Some(&lexicon));
+                if let Some(t) = options.min_confidence {
+                    learned.min_confidence = t;
+                }
+                Box::new(learned)
+            }
+            None => Box::new(ex),
+        };
         Pipeline {
-            extractor: Box::new(ex),
+            extractor,
             parser: options.parser.parser(),
             explain: false,
         }
@@ -256,6 +296,9 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
             open_relations: args.open_relations,
             group_links: args.group_links,
             parser: args.parser,
+            relations: args.relations,
+            model: None,
+            min_confidence: args.min_confidence,
         },
     );
     pipeline.explain = args.explain_merges.is_some();

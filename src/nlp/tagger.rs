@@ -174,6 +174,11 @@ impl Tagger {
         T.get_or_init(|| Tagger::from_bytes(SHIPPED).expect("embedded tagger model is valid"))
     }
 
+    /// The word clusters the tagger was trained with (learned from news).
+    pub fn clusters(&self) -> &Lexicon {
+        &self.lex
+    }
+
     /// Loads a model written by [`Tagger::save`].
     pub fn load(path: &Path) -> Result<Tagger> {
         let bytes =

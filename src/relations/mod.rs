@@ -1,16 +1,27 @@
 //! Relations: who did what to whom, with modality and evidence.
 //!
 //! The stage sits behind the [`RelationExtractor`] trait so that extractors can
-//! be swapped. [`ParseExtractor`], the default, reads each trigger's arguments
-//! off the dependency parse; [`PatternExtractor`] works on word windows and
-//! covers sentences that were not parsed. Both take their trigger words from
-//! the [`Lexicon`](crate::lexicon::Lexicon), which is data.
+//! be swapped. [`LearnedExtractor`], the default, scores every mention pair
+//! with a model trained on annotated news (`learned.rs`, its features in
+//! `features.rs`, its learner in `linear.rs`, its training and the alignment
+//! of annotations in `train.rs` and `align.rs`). The hand rules are its
+//! features and the `--relations rules` extractor: [`ParseExtractor`] reads
+//! each trigger's arguments off the dependency parse; [`PatternExtractor`]
+//! works on word windows and covers sentences that were not parsed. Both take
+//! their trigger words from the [`Lexicon`](crate::lexicon::Lexicon), which
+//! is data.
 
+pub mod align;
+pub mod features;
+pub mod learned;
+pub mod linear;
 mod modality;
 mod parse;
 mod pattern;
+pub mod train;
 mod tree;
 
+pub use learned::{LearnedExtractor, RelationModel};
 pub use modality::Cues;
 pub use parse::ParseExtractor;
 pub use pattern::{modality, PatternExtractor};
