@@ -63,6 +63,10 @@ pub struct BuildArgs {
     /// threshold, the best F1 in cross-validation].
     #[arg(long, value_name = "P")]
     pub min_confidence: Option<f32>,
+    /// A relation model trained with `newsgraph train relations` instead of
+    /// the shipped one.
+    #[arg(long, value_name = "FILE")]
+    pub relation_model: Option<PathBuf>,
     /// Dependency parser: `fast` (greedy) or `beam` (slightly more accurate
     /// parses, about six times slower to parse).
     #[arg(long, value_enum, default_value_t = ParserChoice::Fast)]
@@ -297,7 +301,10 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
             group_links: args.group_links,
             parser: args.parser,
             relations: args.relations,
-            model: None,
+            model: match &args.relation_model {
+                Some(p) => Some(std::sync::Arc::new(RelationModel::load(p)?)),
+                None => None,
+            },
             min_confidence: args.min_confidence,
         },
     );

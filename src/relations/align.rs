@@ -98,7 +98,9 @@ pub fn norm(name: &str) -> String {
     while i < chars.len() {
         if chars[i] == '\''
             && chars.get(i + 1) == Some(&'s')
-            && chars.get(i + 2).is_none_or(|c| !(c.is_alphanumeric() || *c == '_'))
+            && chars
+                .get(i + 2)
+                .is_none_or(|c| !(c.is_alphanumeric() || *c == '_'))
         {
             i += 2;
             continue;
@@ -160,7 +162,11 @@ impl NameIndex {
             }
         }
         let best = *votes.values().max()?;
-        let top: Vec<&&str> = votes.iter().filter(|(_, &v)| v == best).map(|(k, _)| k).collect();
+        let top: Vec<&&str> = votes
+            .iter()
+            .filter(|(_, &v)| v == best)
+            .map(|(k, _)| k)
+            .collect();
         (top.len() == 1).then(|| top[0].to_string())
     }
 }
@@ -173,10 +179,7 @@ pub fn find_quote(text: &str, quote: &str) -> Vec<std::ops::Range<usize>> {
     if q.is_empty() {
         return Vec::new();
     }
-    let exact: Vec<_> = text
-        .match_indices(q)
-        .map(|(i, m)| i..i + m.len())
-        .collect();
+    let exact: Vec<_> = text.match_indices(q).map(|(i, m)| i..i + m.len()).collect();
     if !exact.is_empty() {
         return exact;
     }
@@ -186,7 +189,8 @@ pub fn find_quote(text: &str, quote: &str) -> Vec<std::ops::Range<usize>> {
         '\u{2013}' | '\u{2014}' => '-',
         c => c,
     };
-    let (tc, offs): (Vec<char>, Vec<usize>) = text.char_indices().map(|(i, c)| (straight(c), i)).unzip();
+    let (tc, offs): (Vec<char>, Vec<usize>) =
+        text.char_indices().map(|(i, c)| (straight(c), i)).unzip();
     let qc: Vec<char> = q.chars().map(straight).collect();
     let mut out = Vec::new();
     if qc.len() > tc.len() {
@@ -285,11 +289,10 @@ pub fn align(ann: &Annotated, gold: &GoldFile, cands: &[Candidate]) -> Alignment
         sents.sort_unstable();
         sents.dedup();
         let Some(rel) = g.p.first() else { continue };
-        let modality = g
-            .m
-            .first()
-            .and_then(|m| Modality::ALL.into_iter().find(|x| x.as_str() == m))
-            .unwrap_or(Modality::Asserted);
+        let modality =
+            g.m.first()
+                .and_then(|m| Modality::ALL.into_iter().find(|x| x.as_str() == m))
+                .unwrap_or(Modality::Asserted);
         let is = |e: usize, l: &[String]| entity_ids[e].as_ref().is_some_and(|id| l.contains(id));
         let mut found = false;
         for (ci, c) in cands.iter().enumerate() {
@@ -345,7 +348,10 @@ mod tests {
         assert_eq!(norm("The Kremlin's"), "kremlin");
         assert_eq!(norm("U.S."), "us");
         assert_eq!(norm("Sergéy  Lavrov"), "sergey lavrov");
-        assert_eq!(norm("London\u{2019}s Metropolitan Police"), "london metropolitan police");
+        assert_eq!(
+            norm("London\u{2019}s Metropolitan Police"),
+            "london metropolitan police"
+        );
     }
 
     #[test]

@@ -187,7 +187,13 @@ impl<'a> SentenceView<'a> {
     /// Path from `x` up to the lowest common ancestor with `y` and down:
     /// (nodes up from x excluding the LCA, the LCA, nodes down to y excluding
     /// the LCA), or `None` when the parse does not connect them closely.
-    fn path(&self, x: usize, y: usize, up: &mut Vec<usize>, down: &mut Vec<usize>) -> Option<usize> {
+    fn path(
+        &self,
+        x: usize,
+        y: usize,
+        up: &mut Vec<usize>,
+        down: &mut Vec<usize>,
+    ) -> Option<usize> {
         let tree = self.tree.as_ref()?;
         up.clear();
         down.clear();
@@ -239,7 +245,9 @@ fn ty(m: &Mention) -> &'static str {
 fn form(m: &Mention, view: &SentenceView, head: usize) -> &'static str {
     if m.is_name {
         "N"
-    } else if view.upos.get(head) == Some(&"PRON") || m.tokens.len() == 1 && view.upos[m.tokens.start] == "DET" {
+    } else if view.upos.get(head) == Some(&"PRON")
+        || m.tokens.len() == 1 && view.upos[m.tokens.start] == "DET"
+    {
         "P"
     } else {
         "D"
@@ -369,7 +377,11 @@ pub fn relation_features(
             out.push(Key::new("lcalexr").s(r).s(ra).s(rb).s(prep_b).0);
         }
         // Every word on the path.
-        for &n in up.iter().skip(1).chain(down.iter().take(down.len().saturating_sub(1))) {
+        for &n in up
+            .iter()
+            .skip(1)
+            .chain(down.iter().take(down.len().saturating_sub(1)))
+        {
             out.push(Key::new("pwd").s(view.lemmas[n]).0);
             if let Some(r) = view.lex[n] {
                 out.push(Key::new("plex").s(r).s(ra).s(rb).0);
@@ -445,7 +457,12 @@ pub fn modality_features(
     };
     let cue: Modality = of_trigger(tree, lca);
     out.push(Key::new("mcue").s(cue.as_str()).0);
-    out.push(Key::new("mcuelex").s(cue.as_str()).s(view.lex[lca].unwrap_or("-")).0);
+    out.push(
+        Key::new("mcuelex")
+            .s(cue.as_str())
+            .s(view.lex[lca].unwrap_or("-"))
+            .0,
+    );
     out.push(Key::new("mlca").s(view.lemmas[lca]).0);
     out.push(Key::new("mxpos").s(tree.xpos(lca)).0);
     // The words that govern the event: its own dependents and those of the
@@ -454,7 +471,9 @@ pub fn modality_features(
     for level in 0..4u64 {
         for &k in tree.kids(x) {
             let rel = tree.deprel(k);
-            if matches!(rel, "aux" | "advmod" | "mark" | "det" | "neg" | "cop") || rel.starts_with("aux") {
+            if matches!(rel, "aux" | "advmod" | "mark" | "det" | "neg" | "cop")
+                || rel.starts_with("aux")
+            {
                 out.push(Key::new("mkid").n(level.min(1)).s(rel).s(view.lemmas[k]).0);
             }
         }

@@ -11,8 +11,8 @@
 //! the model's threshold (or `--min-confidence`) become relations.
 
 use super::features::{
-    candidates, modality_features, relation_features, Candidate, Context, RuleIndex,
-    SentenceView, NONE,
+    candidates, modality_features, relation_features, Candidate, Context, RuleIndex, SentenceView,
+    NONE,
 };
 use super::linear::{Isotonic, Linear, LinearData};
 use super::parse::ParseExtractor;
@@ -36,8 +36,9 @@ pub struct RelationModelData {
     pub relations: LinearData,
     /// Modality classifier (classes: asserted, negated, uncertain, planned).
     pub modality: LinearData,
-    /// Raw score → probability that the fact is right.
-    pub calibration: Isotonic,
+    /// Raw score → probability that the fact is right, for each
+    /// [`Proposal::group`] (what the rules said of the same fact).
+    pub calibration: Vec<Isotonic>,
     /// Default confidence threshold (best F1 in cross-validation).
     pub threshold: f32,
     /// Articles the model was trained on.
@@ -51,8 +52,8 @@ pub struct RelationModel {
     pub relations: Linear,
     /// Modality classifier.
     pub modality: Linear,
-    /// Calibration of pooled scores.
-    pub calibration: Isotonic,
+    /// Calibration of pooled scores, by [`Proposal::group`].
+    pub calibration: Vec<Isotonic>,
     /// Default confidence threshold.
     pub threshold: f32,
     /// Articles the model was trained on.
@@ -101,7 +102,8 @@ impl RelationModel {
 
     /// Loads a model file.
     pub fn load(path: &Path) -> Result<RelationModel> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         RelationModel::from_bytes(&bytes)
             .with_context(|| format!("bad relation model {}", path.display()))
     }
@@ -128,11 +130,32 @@ pub struct Proposal {
     pub raw: f32,
     /// (sentence, raw score, trigger word) of each sentence that supports it.
     pub support: Vec<(usize, f32, String)>,
+    /// What the hand rules said of the same fact in the document: 0 nothing,
+    /// 1 the same fact, 2 the same relation with another modality. The
+    /// model's score means something different in each case, so each has
+    /// its own calibration.
+    pub group: usize,
+}
+
+/// Number of [`Proposal::group`] values.
+pub const GROUPS: usize = 3;
+
+impl RelationModel {
+    /// The calibrated probability that a proposal is right.
+    pub fn confidence(&self, p: &Proposal) -> f32 {
+        match self.calibration.get(p.group) {
+            Some(iso) => iso.apply(p.raw),
+            None => p.raw,
+        }
+    }
 }
 
 /// The modality classes, in the classifier's order.
 pub fn modality_classes() -> Vec<String> {
-    Modality::ALL.iter().map(|m| m.as_str().to_string()).collect()
+    Modality::ALL
+        .iter()
+        .map(|m| m.as_str().to_string())
+        .collect()
 }
 
 /// Relation classes: none, then the ontology's relations.
@@ -159,6 +182,7 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
     let mut feats = Vec::with_capacity(128);
     let mut pooled: BTreeMap<(usize, usize, usize, usize), Proposal> = BTreeMap::new();
     let mut view: Option<(usize, SentenceView)> = None;
+    let mut ruled: Vec<(usize, usize)> = Vec::new();
     for c in &cands {
         if view.as_ref().is_none_or(|(s, _)| *s != c.sentence) {
             view = Some((c.sentence, SentenceView::new(ann, c.sentence, &ctx)));
@@ -167,9 +191,27 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
         feats.clear();
         relation_features(ann, v, &index, c, &mut feats);
         model.relations.probs(&feats, &mut pr);
+        // The rules' own facts for this pair are always scored, whatever
+        // the model thinks of them: their calibration tells how far to
+        // trust each.
+        ruled.clear();
+        ruled.extend(
+            rules
+                .iter()
+                .filter(|x| x.sentence == c.sentence && x.source == c.ea && x.target == c.eb)
+                .filter_map(|x| {
+                    let r = model
+                        .relations
+                        .classes
+                        .iter()
+                        .position(|k| *k == x.relation)?;
+                    Some((r, Modality::ALL.iter().position(|&m| m == x.modality)?))
+                }),
+        );
         let mut mod_done = false;
         for r in 1..nr {
-            if pr[r] < FLOOR {
+            let from_rules = ruled.iter().any(|x| x.0 == r);
+            if pr[r] < FLOOR && !from_rules {
                 continue;
             }
             if !mod_done {
@@ -178,12 +220,12 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
                 model.modality.probs(&feats, &mut pm);
                 mod_done = true;
             }
-            let (mi, &pmax) = pm
+            let best = pm
                 .iter()
                 .enumerate()
                 .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+                .map(|x| x.0)
                 .expect("four modalities");
-            let raw = pr[r] * pmax;
             let rel = &model.relations.classes[r];
             let (s, t) = if is_symmetric(rel) && c.eb < c.ea {
                 (c.eb, c.ea)
@@ -191,26 +233,51 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
                 (c.ea, c.eb)
             };
             let trigger = trigger_of(ann, rules, v, c, rel);
-            let p = pooled.entry((s, r, t, mi)).or_insert_with(|| Proposal {
-                source: s,
-                relation: rel.clone(),
-                target: t,
-                modality: Modality::ALL[mi],
-                raw: 0.0,
-                support: Vec::new(),
-            });
-            p.raw = p.raw.max(raw);
-            match p.support.iter_mut().find(|x| x.0 == c.sentence) {
-                Some(x) => {
-                    if raw > x.1 {
-                        *x = (c.sentence, raw, trigger);
+            let modalities = std::iter::once(best).chain(
+                ruled
+                    .iter()
+                    .filter(|x| x.0 == r && x.1 != best)
+                    .map(|x| x.1),
+            );
+            for mi in modalities {
+                let raw = pr[r] * pm[mi];
+                let p = pooled.entry((s, r, t, mi)).or_insert_with(|| Proposal {
+                    source: s,
+                    relation: rel.clone(),
+                    target: t,
+                    modality: Modality::ALL[mi],
+                    raw: 0.0,
+                    support: Vec::new(),
+                    group: 0,
+                });
+                p.raw = p.raw.max(raw);
+                match p.support.iter_mut().find(|x| x.0 == c.sentence) {
+                    Some(x) => {
+                        if raw > x.1 {
+                            *x = (c.sentence, raw, trigger.clone());
+                        }
                     }
+                    None => p.support.push((c.sentence, raw, trigger.clone())),
                 }
-                None => p.support.push((c.sentence, raw, trigger)),
             }
         }
     }
-    pooled.into_values().collect()
+    let mut out: Vec<Proposal> = pooled.into_values().collect();
+    for p in &mut out {
+        let same = |r: &&LocalRelation| {
+            r.relation == p.relation
+                && ((r.source == p.source && r.target == p.target)
+                    || (is_symmetric(&r.relation) && r.source == p.target && r.target == p.source))
+        };
+        p.group = if rules.iter().filter(same).any(|r| r.modality == p.modality) {
+            1
+        } else if rules.iter().any(|r| same(&r)) {
+            2
+        } else {
+            0
+        };
+    }
+    out
 }
 
 /// The word that states the relation: the rules' trigger, else the word
@@ -227,7 +294,8 @@ fn trigger_of(
         .find(|r| {
             r.sentence == c.sentence
                 && r.relation == rel
-                && ((r.source == c.ea && r.target == c.eb) || (r.source == c.eb && r.target == c.ea))
+                && ((r.source == c.ea && r.target == c.eb)
+                    || (r.source == c.eb && r.target == c.ea))
         })
         .map(|r| r.trigger.clone())
         .or_else(|| {
@@ -281,7 +349,7 @@ impl RelationExtractor for LearnedExtractor {
         let rules = self.rules.extract(ann);
         let mut out = Vec::new();
         for p in propose(&self.model, ann, &rules) {
-            let conf = self.model.calibration.apply(p.raw);
+            let conf = self.model.confidence(&p);
             if conf < self.min_confidence {
                 continue;
             }
@@ -330,8 +398,20 @@ impl RelationExtractor for LearnedExtractor {
         }
         super::date_events(ann, &mut out);
         out.sort_by(|a, b| {
-            (a.sentence, a.source, a.target, &a.relation, a.modality as u8)
-                .cmp(&(b.sentence, b.source, b.target, &b.relation, b.modality as u8))
+            (
+                a.sentence,
+                a.source,
+                a.target,
+                &a.relation,
+                a.modality as u8,
+            )
+                .cmp(&(
+                    b.sentence,
+                    b.source,
+                    b.target,
+                    &b.relation,
+                    b.modality as u8,
+                ))
         });
         out
     }

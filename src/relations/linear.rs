@@ -32,6 +32,10 @@ pub struct TrainConfig {
     pub min_count: u32,
     /// Shuffle seed.
     pub seed: u64,
+    /// Share of an instance's features hidden at each update (dropout), so
+    /// that general features such as the rules' proposal keep weight beside
+    /// the lexical ones that would memorize the training articles.
+    pub dropout: f32,
 }
 
 impl Default for TrainConfig {
@@ -39,9 +43,10 @@ impl Default for TrainConfig {
         TrainConfig {
             epochs: 12,
             rate: 0.1,
-            l2: 1e-5,
+            l2: 1e-4,
             min_count: 2,
             seed: 7,
+            dropout: 0.3,
         }
     }
 }
@@ -108,8 +113,10 @@ impl Linear {
             let scale = max / 127.0;
             d.keys.push(k);
             d.scales.push(scale);
-            d.weights
-                .extend(w.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8));
+            d.weights.extend(
+                w.iter()
+                    .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8),
+            );
         }
         d
     }
@@ -153,7 +160,11 @@ impl Linear {
         let rows: Vec<Vec<u32>> = data
             .iter()
             .map(|inst| {
-                let mut r: Vec<u32> = inst.features.iter().filter_map(|k| index.get(k).copied()).collect();
+                let mut r: Vec<u32> = inst
+                    .features
+                    .iter()
+                    .filter_map(|k| index.get(k).copied())
+                    .collect();
                 r.sort_unstable();
                 r.dedup();
                 r
@@ -164,6 +175,7 @@ impl Linear {
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut rng = cfg.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
         let mut p = vec![0f32; n];
+        let mut kept: Vec<u32> = Vec::new();
         for _ in 0..cfg.epochs {
             for i in (1..order.len()).rev() {
                 rng ^= rng << 13;
@@ -172,7 +184,20 @@ impl Linear {
                 order.swap(i, (rng % (i as u64 + 1)) as usize);
             }
             for &ii in &order {
-                let feats = &rows[ii];
+                let feats: &[u32] = if cfg.dropout > 0.0 {
+                    kept.clear();
+                    for &f in &rows[ii] {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        if (rng >> 40) as f32 / (1u64 << 24) as f32 >= cfg.dropout {
+                            kept.push(f);
+                        }
+                    }
+                    &kept
+                } else {
+                    &rows[ii]
+                };
                 p.iter_mut().for_each(|x| *x = 0.0);
                 for &f in feats {
                     let row = &w[f as usize * n..(f as usize + 1) * n];
@@ -196,6 +221,13 @@ impl Linear {
                     }
                 }
             }
+        }
+        // Dropout trains each weight to carry its feature's share of the
+        // evidence; at full strength the expected score is (1 - dropout)
+        // times as large.
+        if cfg.dropout > 0.0 {
+            let keep = 1.0 - cfg.dropout;
+            w.iter_mut().for_each(|x| *x *= keep);
         }
         Linear {
             classes,
@@ -275,7 +307,11 @@ impl Isotonic {
                     p[p.len() - 1].1
                 } else {
                     let (a, b) = (p[i - 1], p[i]);
-                    let t = if b.0 > a.0 { (x - a.0) / (b.0 - a.0) } else { 1.0 };
+                    let t = if b.0 > a.0 {
+                        (x - a.0) / (b.0 - a.0)
+                    } else {
+                        1.0
+                    };
                     a.1 + t * (b.1 - a.1)
                 }
             }
@@ -289,7 +325,13 @@ mod tests {
 
     #[test]
     fn isotonic_pools_violators_and_interpolates() {
-        let pairs = [(0.1, false), (0.2, true), (0.3, false), (0.8, true), (0.9, true)];
+        let pairs = [
+            (0.1, false),
+            (0.2, true),
+            (0.3, false),
+            (0.8, true),
+            (0.9, true),
+        ];
         let iso = Isotonic::fit(&pairs);
         assert_eq!(iso.points, vec![(0.1, 0.0), (0.25, 0.5), (0.85, 1.0)]);
         assert_eq!(iso.apply(0.0), 0.0);

@@ -3,8 +3,10 @@
 //! cross-validation and the choice of the default threshold.
 
 use super::align::{align, Alignment, GoldFile, Miss};
-use super::features::{candidates, modality_features, relation_features, Context, RuleIndex, SentenceView};
-use super::learned::{modality_classes, propose, relation_classes, RelationModel};
+use super::features::{
+    candidates, modality_features, relation_features, Context, RuleIndex, SentenceView,
+};
+use super::learned::{modality_classes, propose, relation_classes, RelationModel, GROUPS};
 use super::linear::{Instance, Isotonic, Linear, TrainConfig};
 use crate::document::{Annotated, Document};
 use crate::lexicon::Lexicon;
@@ -52,8 +54,14 @@ pub struct Prepared {
 
 /// Reads ids from a list file (one per line).
 pub fn read_list(path: &Path) -> Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect())
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
 }
 
 /// Reads the listed articles and their annotations.
@@ -61,10 +69,12 @@ pub fn read_silver(dir: &Path, ids: &[String]) -> Result<Vec<(Document, GoldFile
     ids.iter()
         .map(|id| {
             let tp = dir.join("articles").join(format!("{id}.txt"));
-            let text = std::fs::read_to_string(&tp).with_context(|| format!("cannot read {}", tp.display()))?;
+            let text = std::fs::read_to_string(&tp)
+                .with_context(|| format!("cannot read {}", tp.display()))?;
             let ap = dir.join("annot").join(format!("{id}.json"));
             let gold = GoldFile::parse(
-                &std::fs::read_to_string(&ap).with_context(|| format!("cannot read {}", ap.display()))?,
+                &std::fs::read_to_string(&ap)
+                    .with_context(|| format!("cannot read {}", ap.display()))?,
             )
             .with_context(|| format!("bad annotation {}", ap.display()))?;
             let doc = crate::read::text_document(id, &tp.display().to_string(), text);
@@ -100,6 +110,11 @@ pub fn prepare(docs: Vec<(Document, GoldFile)>) -> Vec<Prepared> {
             let mut modality = Vec::new();
             let mut view: Option<(usize, SentenceView)> = None;
             for (c, labels) in cands.iter().zip(&alignment.labels) {
+                // A pair with an argument the annotation does not name says
+                // nothing about how relations are worded.
+                if alignment.entity_ids[c.ea].is_none() || alignment.entity_ids[c.eb].is_none() {
+                    continue;
+                }
                 if view.as_ref().is_none_or(|(s, _)| *s != c.sentence) {
                     view = Some((c.sentence, SentenceView::new(&ann, c.sentence, &ctx)));
                 }
@@ -115,7 +130,10 @@ pub fn prepare(docs: Vec<(Document, GoldFile)>) -> Vec<Prepared> {
                         .map(|(r, _)| (classes.iter().position(|x| x == r).unwrap_or(0), w))
                         .collect()
                 };
-                rel.push(Instance { features: f, target });
+                rel.push(Instance {
+                    features: f,
+                    target,
+                });
                 if !labels.is_empty() {
                     let mut f = Vec::new();
                     modality_features(&ann, v, &index, c, &mut f);
@@ -128,7 +146,10 @@ pub fn prepare(docs: Vec<(Document, GoldFile)>) -> Vec<Prepared> {
                             None => target.push((mi, w)),
                         }
                     }
-                    modality.push(Instance { features: f, target });
+                    modality.push(Instance {
+                        features: f,
+                        target,
+                    });
                 }
             }
             Prepared {
@@ -148,17 +169,29 @@ fn fit(docs: &[&Prepared], epochs: usize) -> RelationModel {
         ..TrainConfig::default()
     };
     let rel: Vec<Instance> = docs.iter().flat_map(|d| d.rel.iter().cloned()).collect();
-    let modality: Vec<Instance> = docs.iter().flat_map(|d| d.modality.iter().cloned()).collect();
+    let modality: Vec<Instance> = docs
+        .iter()
+        .flat_map(|d| d.modality.iter().cloned())
+        .collect();
     let (relations, modality) = rayon::join(
         || Linear::train(relation_classes(), &rel, cfg),
-        || Linear::train(modality_classes(), &modality, TrainConfig { epochs: epochs.max(6), ..cfg }),
+        || {
+            Linear::train(
+                modality_classes(),
+                &modality,
+                TrainConfig {
+                    epochs: epochs.max(6),
+                    ..cfg
+                },
+            )
+        },
     );
     // Round-trip through the saved form, so cross-validation sees the
     // quantized weights the shipped model will have.
     let m = RelationModel {
         relations,
         modality,
-        calibration: Isotonic::default(),
+        calibration: Vec::new(),
         threshold: 0.5,
         trained_on: docs.len(),
     };
@@ -171,6 +204,8 @@ fn fit(docs: &[&Prepared], epochs: usize) -> RelationModel {
 pub struct Scored {
     /// Raw model score.
     pub raw: f32,
+    /// What the rules said of it ([`super::learned::Proposal::group`]).
+    pub group: usize,
     /// Fits an annotated relation of the article (strict).
     pub correct: bool,
     /// (article, required relation index) pairs it fits.
@@ -198,6 +233,7 @@ pub fn score_article(model: &RelationModel, d: &Prepared, doc_index: usize) -> V
             }
             Scored {
                 raw: p.raw,
+                group: p.group,
                 correct,
                 fits,
             }
@@ -207,20 +243,41 @@ pub fn score_article(model: &RelationModel, d: &Prepared, doc_index: usize) -> V
 
 /// Precision, recall and F1 of facts at or above a confidence threshold.
 pub fn prf_at(scored: &[(f32, &Scored)], required: usize, t: f32) -> (f64, f64, f64) {
-    let kept: Vec<&Scored> = scored.iter().filter(|(c, _)| *c >= t).map(|(_, s)| *s).collect();
+    let kept: Vec<&Scored> = scored
+        .iter()
+        .filter(|(c, _)| *c >= t)
+        .map(|(_, s)| *s)
+        .collect();
     let good = kept.iter().filter(|s| s.correct).count();
     let mut hit: Vec<(usize, usize)> = kept.iter().flat_map(|s| s.fits.iter().copied()).collect();
     hit.sort_unstable();
     hit.dedup();
-    let p = if kept.is_empty() { 0.0 } else { good as f64 / kept.len() as f64 };
-    let r = if required == 0 { 0.0 } else { hit.len() as f64 / required as f64 };
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let p = if kept.is_empty() {
+        0.0
+    } else {
+        good as f64 / kept.len() as f64
+    };
+    let r = if required == 0 {
+        0.0
+    } else {
+        hit.len() as f64 / required as f64
+    };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
 /// Trains the model: alignment report, cross-validated calibration and
 /// threshold, then the final model on every listed article.
-pub fn train(docs: &[Prepared], folds: usize, epochs: usize, log: &mut dyn FnMut(&str)) -> RelationModel {
+pub fn train(
+    docs: &[Prepared],
+    folds: usize,
+    epochs: usize,
+    log: &mut dyn FnMut(&str),
+) -> RelationModel {
     // Alignment report.
     let (mut req, mut ok) = (0, 0);
     let mut misses: BTreeMap<Miss, usize> = BTreeMap::new();
@@ -238,15 +295,72 @@ pub fn train(docs: &[Prepared], folds: usize, epochs: usize, log: &mut dyn FnMut
     for (m, n) in &misses {
         log(&format!("  unaligned, {}: {n}", m.as_str()));
     }
+    // What the hand rules alone reach on these articles (document level).
+    let (mut rule_facts, mut rule_good) = (0usize, 0usize);
+    for d in docs {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &d.ann.relations {
+            if !seen.insert((r.source, r.relation.clone(), r.target, r.modality)) {
+                continue;
+            }
+            rule_facts += 1;
+            let ids = &d.alignment.entity_ids;
+            if let (Some(s), Some(o)) = (ids[r.source].as_deref(), ids[r.target].as_deref()) {
+                if d.gold
+                    .relations
+                    .iter()
+                    .any(|g| GoldFile::fits(g, s, &r.relation, o, r.modality.as_str(), true))
+                {
+                    rule_good += 1;
+                }
+            }
+        }
+    }
+    let (mut rc, mut rl, mut rn) = (0, 0, 0);
+    for d in docs {
+        let cands = candidates(&d.ann);
+        for (c, labels) in cands.iter().zip(&d.alignment.labels) {
+            if d.alignment.entity_ids[c.ea].is_none() || d.alignment.entity_ids[c.eb].is_none() {
+                continue;
+            }
+            for r in d
+                .ann
+                .relations
+                .iter()
+                .filter(|r| r.sentence == c.sentence && r.source == c.ea && r.target == c.eb)
+            {
+                rc += 1;
+                if labels.iter().any(|(l, _)| *l == r.relation) {
+                    rl += 1;
+                } else if labels.is_empty() {
+                    rn += 1;
+                }
+            }
+        }
+    }
+    log(&format!(
+        "rule-proposed mapped candidates: {rc}, labelled with the rule's relation {rl}, none {rn}"
+    ));
+    log(&format!(
+        "hand rules: {rule_good} of {rule_facts} facts right ({:.1}%)",
+        100.0 * rule_good as f64 / rule_facts.max(1) as f64
+    ));
     let n_rel: usize = docs.iter().map(|d| d.rel.len()).sum();
     let n_pos: usize = docs.iter().map(|d| d.modality.len()).sum();
-    log(&format!("instances: {n_rel} candidate pairs, {n_pos} with a relation"));
+    log(&format!(
+        "instances: {n_rel} candidate pairs, {n_pos} with a relation"
+    ));
     // Cross-validation by article.
     let folds = folds.max(2).min(docs.len().max(2));
     let per_fold: Vec<Vec<Scored>> = (0..folds)
         .into_par_iter()
         .map(|k| {
-            let train: Vec<&Prepared> = docs.iter().enumerate().filter(|(i, _)| i % folds != k).map(|(_, d)| d).collect();
+            let train: Vec<&Prepared> = docs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % folds != k)
+                .map(|(_, d)| d)
+                .collect();
             let model = fit(&train, epochs);
             docs.iter()
                 .enumerate()
@@ -256,9 +370,31 @@ pub fn train(docs: &[Prepared], folds: usize, epochs: usize, log: &mut dyn FnMut
         })
         .collect();
     let all: Vec<Scored> = per_fold.into_iter().flatten().collect();
-    let calibration = Isotonic::fit(&all.iter().map(|s| (s.raw, s.correct)).collect::<Vec<_>>());
-    let calibrated: Vec<(f32, &Scored)> = all.iter().map(|s| (calibration.apply(s.raw), s)).collect();
-    let required: usize = docs.iter().map(|d| d.gold.relations.iter().filter(|g| g.required).count()).sum();
+    let calibration: Vec<Isotonic> = (0..GROUPS)
+        .map(|g| {
+            let pairs: Vec<(f32, bool)> = all
+                .iter()
+                .filter(|s| s.group == g)
+                .map(|s| (s.raw, s.correct))
+                .collect();
+            let iso = Isotonic::fit(&pairs);
+            let right = pairs.iter().filter(|p| p.1).count();
+            log(&format!(
+                "calibration group {g}: {} facts, {right} right, {} blocks",
+                pairs.len(),
+                iso.points.len()
+            ));
+            iso
+        })
+        .collect();
+    let calibrated: Vec<(f32, &Scored)> = all
+        .iter()
+        .map(|s| (calibration[s.group].apply(s.raw), s))
+        .collect();
+    let required: usize = docs
+        .iter()
+        .map(|d| d.gold.relations.iter().filter(|g| g.required).count())
+        .sum();
     let mut best = (0.5f32, (0.0, 0.0, 0.0));
     for step in 1..20 {
         let t = step as f32 * 0.05;
@@ -284,17 +420,28 @@ pub fn train(docs: &[Prepared], folds: usize, epochs: usize, log: &mut dyn FnMut
 
 /// `newsgraph train relations`.
 pub fn run_train(args: TrainArgs) -> Result<()> {
-    let list = args.list.clone().unwrap_or_else(|| args.silver.join("train.list"));
+    let list = args
+        .list
+        .clone()
+        .unwrap_or_else(|| args.silver.join("train.list"));
     let mut ids = read_list(&list)?;
     if let Some(n) = args.limit {
         ids.truncate(n);
     }
-    eprintln!("reading {} articles from {}", ids.len(), args.silver.display());
+    eprintln!(
+        "reading {} articles from {}",
+        ids.len(),
+        args.silver.display()
+    );
     let docs = read_silver(&args.silver, &ids)?;
     let prepared = prepare(docs);
-    let model = train(&prepared, args.folds, args.epochs, &mut |l| eprintln!("{l}"));
+    let model = train(&prepared, args.folds, args.epochs, &mut |l| {
+        eprintln!("{l}")
+    });
     model.save(&args.output)?;
-    let size = std::fs::metadata(&args.output).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(&args.output)
+        .map(|m| m.len())
+        .unwrap_or(0);
     eprintln!(
         "wrote {} ({:.1} MB, {} relation features)",
         args.output.display(),
@@ -303,4 +450,3 @@ pub fn run_train(args: TrainArgs) -> Result<()> {
     );
     Ok(())
 }
-
