@@ -58,6 +58,9 @@ enum EvaluateCmd {
     Parser(nlp_cli::EvaluateArgs),
     /// Named-entity recognizer: per-type and overall precision, recall, F1.
     Ner(ner_cli::EvaluateArgs),
+    /// Relations: build annotated articles and score them per relation type,
+    /// with the calibration of the confidence.
+    Relations(newsgraph::relations::evaluate::EvaluateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +103,9 @@ fn main() -> ExitCode {
         Command::Train(TrainCmd::Ner(a)) => ner_cli::run_train(a).map(|()| ExitCode::SUCCESS),
         Command::Train(TrainCmd::Clusters(a)) => {
             ner_cli::run_clusters(a).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Evaluate(EvaluateCmd::Relations(a)) => {
+            newsgraph::relations::evaluate::run_evaluate(a).map(|()| ExitCode::SUCCESS)
         }
         Command::Evaluate(EvaluateCmd::Ner(a)) => {
             ner_cli::run_evaluate(a).map(|()| ExitCode::SUCCESS)

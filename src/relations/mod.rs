@@ -12,6 +12,7 @@
 //! is data.
 
 pub mod align;
+pub mod evaluate;
 pub mod features;
 pub mod learned;
 pub mod linear;
