@@ -933,7 +933,9 @@ fn title_fact(
         }
         None => {
             if let Some(def) = &title.default_affiliation {
-                let mut m = c.mention(ts..person_start, def.clone(), EntityType::Gpe);
+                // The gazetteer types it ("U.S. Senate" is an organization).
+                let kind = g.lookup(def).first().map_or(EntityType::Gpe, |e| e.kind);
+                let mut m = c.mention(ts..person_start, def.clone(), kind);
                 m.is_name = false;
                 let ai = out.len();
                 out.push(m);
@@ -1156,7 +1158,7 @@ mod tests {
                 ("Marco Bellini".to_string(), EntityType::Person),
                 ("Italy".to_string(), EntityType::Gpe),
                 ("Jane Roe".to_string(), EntityType::Person),
-                ("United States".to_string(), EntityType::Gpe),
+                ("U.S. Senate".to_string(), EntityType::Org),
                 ("Moscow".to_string(), EntityType::Gpe),
             ]
         );

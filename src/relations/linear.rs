@@ -351,9 +351,9 @@ mod tests {
         let m = Linear::train(classes.clone(), &data, TrainConfig::default());
         let mut p = [0f32; 2];
         m.probs(&[1, 100], &mut p);
-        assert!(p[0] > 0.9, "{p:?}");
+        assert!(p[0] > 0.8, "{p:?}");
         m.probs(&[1, 101], &mut p);
-        assert!(p[1] > 0.9, "{p:?}");
+        assert!(p[1] > 0.8, "{p:?}");
         let again = Linear::train(classes, &data, TrainConfig::default());
         assert_eq!(m.to_data(), again.to_data());
     }
