@@ -281,11 +281,11 @@ pub fn align(ann: &Annotated, gold: &GoldFile, cands: &[Candidate]) -> Alignment
         } else {
             g.texts.iter().map(String::as_str).collect()
         };
-        let mut sents: Vec<usize> = quotes
+        let spans: Vec<std::ops::Range<usize>> = quotes
             .iter()
             .flat_map(|q| find_quote(&ann.doc.text, q))
-            .flat_map(|sp| sentence_of(&sp))
             .collect();
+        let mut sents: Vec<usize> = spans.iter().flat_map(sentence_of).collect();
         sents.sort_unstable();
         sents.dedup();
         let Some(rel) = g.p.first() else { continue };
@@ -294,18 +294,34 @@ pub fn align(ann: &Annotated, gold: &GoldFile, cands: &[Candidate]) -> Alignment
                 .and_then(|m| Modality::ALL.into_iter().find(|x| x.as_str() == m))
                 .unwrap_or(Modality::Asserted);
         let is = |e: usize, l: &[String]| entity_ids[e].as_ref().is_some_and(|id| l.contains(id));
-        let mut found = false;
-        for (ci, c) in cands.iter().enumerate() {
-            if sents.binary_search(&c.sentence).is_err() {
-                continue;
-            }
-            let fwd = is(c.ea, &g.s) && is(c.eb, &g.o);
-            let back = is_symmetric(rel) && is(c.ea, &g.o) && is(c.eb, &g.s);
-            if (fwd || back) && !labels[ci].iter().any(|(r, _)| r == rel) {
+        let in_quote = |m: usize| {
+            let sp = &ann.mentions[m].span;
+            spans.iter().any(|q| q.start < sp.end && sp.start < q.end)
+        };
+        let fits: Vec<usize> = cands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| sents.binary_search(&c.sentence).is_ok())
+            .filter(|(_, c)| {
+                (is(c.ea, &g.s) && is(c.eb, &g.o))
+                    || (is_symmetric(rel) && is(c.ea, &g.o) && is(c.eb, &g.s))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        // Pairs whose both mentions stand in a quote, where there are any:
+        // the quote's sentence may also mention the pair the other way round.
+        let inside: Vec<usize> = fits
+            .iter()
+            .copied()
+            .filter(|&i| in_quote(cands[i].a) && in_quote(cands[i].b))
+            .collect();
+        let chosen = if inside.is_empty() { &fits } else { &inside };
+        for &ci in chosen {
+            if !labels[ci].iter().any(|(r, _)| r == rel) {
                 labels[ci].push((rel.clone(), modality));
             }
-            found |= fwd || back;
         }
+        let found = !fits.is_empty();
         if !g.required {
             continue;
         }
@@ -351,6 +367,119 @@ mod tests {
         assert_eq!(
             norm("London\u{2019}s Metropolitan Police"),
             "london metropolitan police"
+        );
+    }
+
+    fn annotate(text: &str) -> Annotated {
+        let p = crate::pipeline::Pipeline::with_options(
+            crate::lexicon::Lexicon::builtin(),
+            crate::pipeline::RelationOptions {
+                relations: crate::pipeline::RelationsChoice::Rules,
+                ..Default::default()
+            },
+        );
+        p.annotate(crate::document::Document {
+            id: "a".into(),
+            text: text.into(),
+            ..Default::default()
+        })
+    }
+
+    fn gold(entities: &[(&str, &str)], rels: &[(&str, &str, &str, &str)]) -> GoldFile {
+        let ents: Vec<String> = entities
+            .iter()
+            .map(|(id, name)| {
+                format!(r#""{id}":{{"type":"PERSON","names":["{name}"],"required":true}}"#)
+            })
+            .collect();
+        let rels: Vec<String> = rels
+            .iter()
+            .map(|(s, p, o, q)| {
+                format!(
+                    r#"{{"s":["{s}"],"p":["{p}"],"o":["{o}"],"m":["asserted"],"doc":"a","texts":["{q}"],"required":true}}"#
+                )
+            })
+            .collect();
+        GoldFile::parse(&format!(
+            r#"{{"documents":["a"],"entities":{{{}}},"relations":[{}]}}"#,
+            ents.join(","),
+            rels.join(",")
+        ))
+        .unwrap()
+    }
+
+    /// (source text, target text, relation) of each labelled candidate.
+    fn labelled(
+        ann: &Annotated,
+        cands: &[Candidate],
+        al: &Alignment,
+    ) -> Vec<(String, String, String)> {
+        cands
+            .iter()
+            .zip(&al.labels)
+            .flat_map(|(c, l)| {
+                l.iter().map(move |(r, _)| {
+                    (
+                        ann.mentions[c.a].text.clone(),
+                        ann.mentions[c.b].text.clone(),
+                        r.clone(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pronoun_argument_aligns_through_coreference() {
+        let ann = annotate("Marta Ruiz flew to Lima on Monday. She praised Kenji Sato warmly.");
+        let g = gold(
+            &[("ruiz", "Marta Ruiz"), ("sato", "Kenji Sato")],
+            &[("ruiz", "praised", "sato", "She praised Kenji Sato")],
+        );
+        let cands = crate::relations::features::candidates(&ann);
+        let al = align(&ann, &g, &cands);
+        assert_eq!((al.required, al.aligned), (1, 1));
+        assert_eq!(
+            labelled(&ann, &cands, &al),
+            vec![(
+                "She".to_string(),
+                "Kenji Sato".to_string(),
+                "praised".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_quote_over_two_sentences_aligns_in_each() {
+        let ann = annotate(
+            "Marta Ruiz criticized Kenji Sato. Later Kenji Sato criticized Marta Ruiz again.",
+        );
+        let g = gold(
+            &[("ruiz", "Marta Ruiz"), ("sato", "Kenji Sato")],
+            &[
+                (
+                    "ruiz",
+                    "criticized",
+                    "sato",
+                    "Marta Ruiz criticized Kenji Sato. Later Kenji Sato",
+                ),
+                ("sato", "met", "ruiz", "absent words"),
+            ],
+        );
+        let cands = crate::relations::features::candidates(&ann);
+        let al = align(&ann, &g, &cands);
+        // The criticism aligns where both names stand in the quote: not in
+        // the second sentence, which states it the other way round; the
+        // meeting's quote is nowhere.
+        assert_eq!((al.required, al.aligned), (2, 1));
+        assert_eq!(al.misses.get(&Miss::QuoteNotFound), Some(&1));
+        assert_eq!(
+            labelled(&ann, &cands, &al),
+            vec![(
+                "Marta Ruiz".to_string(),
+                "Kenji Sato".to_string(),
+                "criticized".to_string()
+            )]
         );
     }
 

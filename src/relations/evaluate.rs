@@ -50,9 +50,21 @@ pub struct Counts {
 impl Counts {
     /// (precision, recall, F1).
     pub fn prf(&self) -> (f64, f64, f64) {
-        let p = if self.predicted > 0 { self.correct as f64 / self.predicted as f64 } else { 0.0 };
-        let r = if self.required > 0 { self.matched as f64 / self.required as f64 } else { 0.0 };
-        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let p = if self.predicted > 0 {
+            self.correct as f64 / self.predicted as f64
+        } else {
+            0.0
+        };
+        let r = if self.required > 0 {
+            self.matched as f64 / self.required as f64
+        } else {
+            0.0
+        };
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         (p, r, f)
     }
 }
@@ -146,11 +158,19 @@ pub fn score(gold: &GoldFile, graph: &KnowledgeGraph) -> Report {
         if !RELATIONS.contains(&e.relation.as_str()) {
             continue;
         }
-        let (Some(s), Some(o)) = (mapping.get(e.source.as_str()), mapping.get(e.target.as_str())) else {
+        let (Some(s), Some(o)) = (
+            mapping.get(e.source.as_str()),
+            mapping.get(e.target.as_str()),
+        ) else {
             unmapped.push((e.relation.clone(), e.confidence));
             continue;
         };
-        let t = (s.clone(), e.relation.clone(), o.clone(), e.modality.as_str().to_string());
+        let t = (
+            s.clone(),
+            e.relation.clone(),
+            o.clone(),
+            e.modality.as_str().to_string(),
+        );
         if !docs_of.contains_key(&t) {
             tuples.push(t.clone());
         }
@@ -250,7 +270,10 @@ fn max_matching(edges_of: &[Vec<usize>]) -> Vec<bool> {
 
 /// `newsgraph evaluate relations`.
 pub fn run_evaluate(args: EvaluateArgs) -> Result<()> {
-    let list = args.list.clone().unwrap_or_else(|| args.silver.join("dev.list"));
+    let list = args
+        .list
+        .clone()
+        .unwrap_or_else(|| args.silver.join("dev.list"));
     let ids = read_list(&list)?;
     let docs = read_silver(&args.silver, &ids)?;
     let model = match &args.model {
@@ -274,10 +297,16 @@ pub fn run_evaluate(args: EvaluateArgs) -> Result<()> {
     });
     let report = score(&gold, &graph);
     println!("{} articles from {}", ids.len(), list.display());
-    println!("{:<24} {:>6} {:>6} {:>6} {:>6} {:>6}", "relation", "edges", "P", "gold", "R", "F1");
+    println!(
+        "{:<24} {:>6} {:>6} {:>6} {:>6} {:>6}",
+        "relation", "edges", "P", "gold", "R", "F1"
+    );
     for (rel, c) in &report.by_relation {
         let (p, r, f) = c.prf();
-        println!("{rel:<24} {:>6} {p:>6.2} {:>6} {r:>6.2} {f:>6.2}", c.predicted, c.required);
+        println!(
+            "{rel:<24} {:>6} {p:>6.2} {:>6} {r:>6.2} {f:>6.2}",
+            c.predicted, c.required
+        );
     }
     let (p, r, f) = report.overall.prf();
     println!("# calibration (strict): confidence bin, edges, share correct, mean confidence");
@@ -293,7 +322,11 @@ pub fn run_evaluate(args: EvaluateArgs) -> Result<()> {
             );
         }
     }
-    println!("# ECE {:.3} over {} edges", report.ece(), report.overall.predicted);
+    println!(
+        "# ECE {:.3} over {} edges",
+        report.ece(),
+        report.overall.predicted
+    );
     println!(
         "overall strict P {p:.3} R {r:.3} F1 {f:.3} ({} of {} edges right, {} of {} required relations found)",
         report.overall.correct, report.overall.predicted, report.overall.matched, report.overall.required
