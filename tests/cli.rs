@@ -38,7 +38,9 @@ fn node<'a>(g: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn sample_articles_give_the_expected_graph() {
-    let g = build_json(&["data/articles"], "2");
+    // The hand rules' edges (the model's are tested in tests/relation_model.rs
+    // and tests/relations.rs).
+    let g = build_json(&["data/articles", "--relations", "rules"], "2");
     assert_eq!(g["directed"], true);
     assert_eq!(g["graph"]["documents"].as_array().unwrap().len(), 5);
     // Merges: surname and full name, demonym and capital with the country.

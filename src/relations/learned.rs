@@ -198,7 +198,11 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
         ruled.extend(
             rules
                 .iter()
-                .filter(|x| x.sentence == c.sentence && x.source == c.ea && x.target == c.eb)
+                .filter(|x| {
+                    x.sentence == c.sentence
+                        && ((x.source == c.ea && x.target == c.eb)
+                            || (is_symmetric(&x.relation) && x.source == c.eb && x.target == c.ea))
+                })
                 .filter_map(|x| {
                     let r = model
                         .relations
