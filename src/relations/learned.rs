@@ -213,9 +213,9 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
                 }),
         );
         let mut mod_done = false;
-        for r in 1..nr {
+        for (r, &p_rel) in pr.iter().enumerate().skip(1) {
             let from_rules = ruled.iter().any(|x| x.0 == r);
-            if pr[r] < FLOOR && !from_rules {
+            if p_rel < FLOOR && !from_rules {
                 continue;
             }
             if !mod_done {
@@ -243,7 +243,7 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
             let rule_mod = ruled.iter().find(|x| x.0 == r).map(|x| x.1);
             {
                 let mi = rule_mod.unwrap_or(best);
-                let raw = pr[r] * pm[mi];
+                let raw = p_rel * pm[mi];
                 let p = pooled.entry((s, r, t, mi)).or_insert_with(|| Proposal {
                     source: s,
                     relation: rel.clone(),
