@@ -1,7 +1,7 @@
 //! newsgraph: news articles in, one typed knowledge graph out.
 //!
 //! The pipeline runs one module per stage, each with a typed input and output:
-//! [`read`] → [`clean`] → [`segment`] → [`tag`] → [`entities`] → [`coref`] →
+//! [`read`] → [`clean`] → [`segment`] → [`tag`] → [`entities`] → [`parse`] → [`coref`] →
 //! [`relations`] → [`merge`] → [`export`] / [`query`].
 
 pub mod clean;
@@ -16,6 +16,7 @@ pub mod lexicon;
 pub mod merge;
 pub mod nlp;
 pub mod ontology;
+pub mod parse;
 pub mod pipeline;
 pub mod query;
 pub mod read;

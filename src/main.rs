@@ -112,7 +112,7 @@ fn main() -> ExitCode {
         }
         Command::Tag(TagCmd::Ner(a)) => ner_cli::run_tag(a).map(|()| ExitCode::SUCCESS),
         Command::Tag(TagCmd::Parse) => {
-            newsgraph::tag::run_parse_stdin().map(|()| ExitCode::SUCCESS)
+            newsgraph::pipeline::run_parse_stdin().map(|()| ExitCode::SUCCESS)
         }
     };
     match result {

@@ -174,7 +174,7 @@ impl Pipeline {
         let mut ann = segmented(doc);
         crate::tag::tag(&mut ann.sentences);
         crate::entities::detect(&mut ann);
-        crate::tag::parse(&mut ann, self.parser);
+        crate::parse::parse(&mut ann, self.parser);
         crate::coref::resolve(&mut ann);
         ann.relations = self.extractor.extract(&ann);
         ann
@@ -362,4 +362,24 @@ fn summary(args: &BuildArgs, graph: &KnowledgeGraph, built: usize, written: &str
             graph.edge_count()
         );
     }
+}
+
+/// Reads text from standard input and prints it segmented, tagged and
+/// parsed as CoNLL-U (`newsgraph tag parse`).
+pub fn run_parse_stdin() -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| anyhow::anyhow!("cannot read standard input as UTF-8 text: {e}"))?;
+    let mut ann = segmented(crate::document::Document {
+        text,
+        ..Default::default()
+    });
+    crate::tag::tag(&mut ann.sentences);
+    crate::entities::detect(&mut ann);
+    crate::parse::parse(&mut ann, ParserChoice::default().parser());
+    let out = crate::parse::conllu(&ann.doc.text, &ann.sentences);
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
 }
