@@ -66,6 +66,25 @@ pub fn candidates(ann: &Annotated) -> Vec<Candidate> {
     out
 }
 
+/// Calls `f` with each candidate and the view of its sentence, built once
+/// per sentence (candidates come in sentence order).
+pub fn each_candidate<'a>(
+    ann: &'a Annotated,
+    ctx: &Context<'a>,
+    cands: &[Candidate],
+    mut f: impl FnMut(usize, &Candidate, &SentenceView<'a>),
+) {
+    let mut view: Option<(usize, SentenceView<'a>)> = None;
+    for (i, c) in cands.iter().enumerate() {
+        if view.as_ref().is_none_or(|(s, _)| *s != c.sentence) {
+            view = Some((c.sentence, SentenceView::new(ann, c.sentence, ctx)));
+        }
+        if let Some((_, v)) = &view {
+            f(i, c, v);
+        }
+    }
+}
+
 /// A feature key builder: FNV-1a over the parts, with separators.
 #[derive(Clone, Copy)]
 struct Key(u64);
@@ -95,20 +114,48 @@ impl Key {
     }
 }
 
-/// What the rules said about the sentence's pairs, looked up per candidate.
+/// What the rules said about the document's pairs, by sentence.
 pub struct RuleIndex<'r> {
     rels: &'r [LocalRelation],
+    by_sentence: std::collections::HashMap<usize, Vec<usize>>,
 }
 
 impl<'r> RuleIndex<'r> {
-    /// Indexes rule relations (they are few per sentence: a scan is enough).
+    /// Indexes rule relations by sentence.
     pub fn new(rels: &'r [LocalRelation]) -> Self {
-        RuleIndex { rels }
+        let mut by_sentence: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        for (i, r) in rels.iter().enumerate() {
+            by_sentence.entry(r.sentence).or_default().push(i);
+        }
+        RuleIndex { rels, by_sentence }
     }
-    fn of(&self, si: usize, s: usize, t: usize) -> impl Iterator<Item = &'r LocalRelation> + '_ {
-        self.rels
-            .iter()
-            .filter(move |r| r.sentence == si && r.source == s && r.target == t)
+
+    /// The rules' relations of sentence `si` from `s` to `t`.
+    pub fn of(
+        &self,
+        si: usize,
+        s: usize,
+        t: usize,
+    ) -> impl Iterator<Item = &'r LocalRelation> + '_ {
+        self.by_sentence
+            .get(&si)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.rels[i])
+            .filter(move |r| r.source == s && r.target == t)
+    }
+
+    /// Like [`RuleIndex::of`], plus symmetric relations stated from `t` to `s`.
+    pub fn pair(
+        &self,
+        si: usize,
+        s: usize,
+        t: usize,
+    ) -> impl Iterator<Item = &'r LocalRelation> + '_ {
+        self.of(si, s, t).chain(
+            self.of(si, t, s)
+                .filter(|r| crate::ontology::is_symmetric(&r.relation)),
+        )
     }
 }
 
@@ -145,19 +192,20 @@ impl<'a> SentenceView<'a> {
                     .map(|c| (c[1], c[2]))
             })
             .collect();
-        let lower: Vec<String> = match &tree {
-            Some(t) => t.lower.clone(),
-            None => toks
-                .iter()
-                .map(|t| crate::gazetteer::norm_token(&t.form))
-                .collect(),
+        let own: Vec<String>;
+        let lower: &[String] = match &tree {
+            Some(t) => &t.lower,
+            None => {
+                own = toks
+                    .iter()
+                    .map(|t| crate::gazetteer::norm_token(&t.form))
+                    .collect();
+                &own
+            }
         };
+        let lexicon: &'a Lexicon = ctx.lexicon;
         let lex = (0..toks.len())
-            .map(|i| {
-                ctx.lexicon
-                    .match_at(&lower, i)
-                    .map(|(t, _)| crate::nlp::intern(&t.relation))
-            })
+            .map(|i| lexicon.match_at(lower, i).map(|(t, _)| t.relation.as_str()))
             .collect();
         SentenceView {
             tree,

@@ -11,8 +11,8 @@
 //! the model's threshold (or `--min-confidence`) become relations.
 
 use super::features::{
-    candidates, modality_features, relation_features, Candidate, Context, RuleIndex, SentenceView,
-    NONE,
+    candidates, each_candidate, modality_features, relation_features, Candidate, Context,
+    RuleIndex, SentenceView, NONE,
 };
 use super::linear::{Isotonic, Linear, LinearData};
 use super::parse::ParseExtractor;
@@ -181,13 +181,8 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
     let mut pm = vec![0f32; nm];
     let mut feats = Vec::with_capacity(128);
     let mut pooled: BTreeMap<(usize, usize, usize, usize), Proposal> = BTreeMap::new();
-    let mut view: Option<(usize, SentenceView)> = None;
     let mut ruled: Vec<(usize, usize)> = Vec::new();
-    for c in &cands {
-        if view.as_ref().is_none_or(|(s, _)| *s != c.sentence) {
-            view = Some((c.sentence, SentenceView::new(ann, c.sentence, &ctx)));
-        }
-        let v = &view.as_ref().expect("view set above").1;
+    each_candidate(ann, &ctx, &cands, |_, c, v| {
         feats.clear();
         relation_features(ann, v, &index, c, &mut feats);
         model.relations.probs(&feats, &mut pr);
@@ -195,27 +190,21 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
         // the model thinks of them: their calibration tells how far to
         // trust each.
         ruled.clear();
-        ruled.extend(
-            rules
+        ruled.extend(index.pair(c.sentence, c.ea, c.eb).filter_map(|x| {
+            let r = model
+                .relations
+                .classes
                 .iter()
-                .filter(|x| {
-                    x.sentence == c.sentence
-                        && ((x.source == c.ea && x.target == c.eb)
-                            || (is_symmetric(&x.relation) && x.source == c.eb && x.target == c.ea))
-                })
-                .filter_map(|x| {
-                    let r = model
-                        .relations
-                        .classes
-                        .iter()
-                        .position(|k| *k == x.relation)?;
-                    Some((r, Modality::ALL.iter().position(|&m| m == x.modality)?))
-                }),
-        );
+                .position(|k| *k == x.relation)?;
+            Some((r, Modality::ALL.iter().position(|&m| m == x.modality)?))
+        }));
         let mut mod_done = false;
         for (r, &p_rel) in pr.iter().enumerate().skip(1) {
-            let from_rules = ruled.iter().any(|x| x.0 == r);
-            if p_rel < FLOOR && !from_rules {
+            // Where the rules read a modality for this relation, it stands:
+            // in cross-validation the model's other reading was right in
+            // under a third of the cases.
+            let rule_mod = ruled.iter().find(|x| x.0 == r).map(|x| x.1);
+            if p_rel < FLOOR && rule_mod.is_none() {
                 continue;
             }
             if !mod_done {
@@ -224,47 +213,39 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
                 model.modality.probs(&feats, &mut pm);
                 mod_done = true;
             }
-            let best = pm
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-                .map(|x| x.0)
-                .expect("four modalities");
+            let mi = rule_mod.unwrap_or_else(|| {
+                pm.iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+                    .map_or(0, |x| x.0)
+            });
             let rel = &model.relations.classes[r];
             let (s, t) = if is_symmetric(rel) && c.eb < c.ea {
                 (c.eb, c.ea)
             } else {
                 (c.ea, c.eb)
             };
-            let trigger = trigger_of(ann, rules, v, c, rel);
-            // Where the rules read a modality for this relation, it stands:
-            // in cross-validation the model's other reading was right in
-            // under a third of the cases.
-            let rule_mod = ruled.iter().find(|x| x.0 == r).map(|x| x.1);
-            {
-                let mi = rule_mod.unwrap_or(best);
-                let raw = p_rel * pm[mi];
-                let p = pooled.entry((s, r, t, mi)).or_insert_with(|| Proposal {
-                    source: s,
-                    relation: rel.clone(),
-                    target: t,
-                    modality: Modality::ALL[mi],
-                    raw: 0.0,
-                    support: Vec::new(),
-                    group: 0,
-                });
-                p.raw = p.raw.max(raw);
-                match p.support.iter_mut().find(|x| x.0 == c.sentence) {
-                    Some(x) => {
-                        if raw > x.1 {
-                            *x = (c.sentence, raw, trigger.clone());
-                        }
-                    }
-                    None => p.support.push((c.sentence, raw, trigger.clone())),
-                }
+            let raw = p_rel * pm[mi];
+            let p = pooled.entry((s, r, t, mi)).or_insert_with(|| Proposal {
+                source: s,
+                relation: rel.clone(),
+                target: t,
+                modality: Modality::ALL[mi],
+                raw: 0.0,
+                support: Vec::new(),
+                group: 0,
+            });
+            p.raw = p.raw.max(raw);
+            // The trigger word is looked up only for a sentence's best pair.
+            match p.support.iter().position(|x| x.0 == c.sentence) {
+                Some(k) if raw <= p.support[k].1 => {}
+                Some(k) => p.support[k] = (c.sentence, raw, trigger_of(ann, &index, v, c, rel)),
+                None => p
+                    .support
+                    .push((c.sentence, raw, trigger_of(ann, &index, v, c, rel))),
             }
         }
-    }
+    });
     let mut out: Vec<Proposal> = pooled.into_values().collect();
     for p in &mut out {
         let same = |r: &&LocalRelation| {
@@ -287,19 +268,15 @@ pub fn propose(model: &RelationModel, ann: &Annotated, rules: &[LocalRelation]) 
 /// that governs both mentions.
 fn trigger_of(
     ann: &Annotated,
-    rules: &[LocalRelation],
+    rules: &RuleIndex,
     view: &SentenceView,
     c: &Candidate,
     rel: &str,
 ) -> String {
     rules
-        .iter()
-        .find(|r| {
-            r.sentence == c.sentence
-                && r.relation == rel
-                && ((r.source == c.ea && r.target == c.eb)
-                    || (r.source == c.eb && r.target == c.ea))
-        })
+        .of(c.sentence, c.ea, c.eb)
+        .chain(rules.of(c.sentence, c.eb, c.ea))
+        .find(|r| r.relation == rel)
         .map(|r| r.trigger.clone())
         .or_else(|| {
             view.lca(ann, c)
@@ -333,12 +310,7 @@ impl LearnedExtractor {
         let user = user.and_then(|lex| {
             let builtin = builtin_lexicon();
             let own = lex.without(builtin);
-            (!own.triggers.is_empty()).then(|| {
-                let mut ex = ParseExtractor::new(own);
-                ex.open_relations = false;
-                ex.group_links = false;
-                ex
-            })
+            (!own.triggers.is_empty()).then(|| ParseExtractor::new(own))
         });
         LearnedExtractor {
             min_confidence: model.threshold,

@@ -4,7 +4,7 @@
 
 use super::align::{align, Alignment, GoldFile, Miss};
 use super::features::{
-    candidates, modality_features, relation_features, Context, RuleIndex, SentenceView,
+    candidates, each_candidate, modality_features, relation_features, Candidate, Context, RuleIndex,
 };
 use super::learned::{modality_classes, propose, relation_classes, RelationModel, GROUPS};
 use super::linear::{Instance, Isotonic, Linear, TrainConfig};
@@ -46,6 +46,8 @@ pub struct Prepared {
     pub ann: Annotated,
     /// Its annotation.
     pub gold: GoldFile,
+    /// Its candidate pairs.
+    pub candidates: Vec<Candidate>,
     /// Alignment of the annotation to its candidates.
     pub alignment: Alignment,
     rel: Vec<Instance>,
@@ -108,17 +110,13 @@ pub fn prepare(docs: Vec<(Document, GoldFile)>) -> Vec<Prepared> {
             let index = RuleIndex::new(&ann.relations);
             let mut rel = Vec::with_capacity(cands.len());
             let mut modality = Vec::new();
-            let mut view: Option<(usize, SentenceView)> = None;
-            for (c, labels) in cands.iter().zip(&alignment.labels) {
+            each_candidate(&ann, &ctx, &cands, |i, c, v| {
+                let labels = &alignment.labels[i];
                 // A pair with an argument the annotation does not name says
                 // nothing about how relations are worded.
                 if alignment.entity_ids[c.ea].is_none() || alignment.entity_ids[c.eb].is_none() {
-                    continue;
+                    return;
                 }
-                if view.as_ref().is_none_or(|(s, _)| *s != c.sentence) {
-                    view = Some((c.sentence, SentenceView::new(&ann, c.sentence, &ctx)));
-                }
-                let v = &view.as_ref().expect("set above").1;
                 let mut f = Vec::new();
                 relation_features(&ann, v, &index, c, &mut f);
                 let target = if labels.is_empty() {
@@ -151,10 +149,11 @@ pub fn prepare(docs: Vec<(Document, GoldFile)>) -> Vec<Prepared> {
                         target,
                     });
                 }
-            }
+            });
             Prepared {
                 ann,
                 gold,
+                candidates: cands,
                 alignment,
                 rel,
                 modality,
@@ -318,8 +317,7 @@ pub fn train(
     }
     let (mut rc, mut rl, mut rn) = (0, 0, 0);
     for d in docs {
-        let cands = candidates(&d.ann);
-        for (c, labels) in cands.iter().zip(&d.alignment.labels) {
+        for (c, labels) in d.candidates.iter().zip(&d.alignment.labels) {
             if d.alignment.entity_ids[c.ea].is_none() || d.alignment.entity_ids[c.eb].is_none() {
                 continue;
             }
