@@ -14,6 +14,9 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+pub mod learned;
+pub mod train;
+
 const GROUP_NOUNS: &str = include_str!("../data/gazetteer/groups.txt");
 const COMMON_WORDS: &str = include_str!("../data/lexicon/common_words.txt");
 
@@ -361,8 +364,17 @@ fn pick(entries: &[Entry]) -> &Entry {
         .unwrap_or(&entries[0])
 }
 
-/// Finds the mentions and title facts of every sentence.
+/// Finds the mentions and title facts of every sentence: the hand rules,
+/// then the learned tagger (when the build carries one) for what they miss.
 pub fn detect(ann: &mut Annotated) {
+    let ner = detect_rules(ann);
+    if let Some(model) = learned::MentionModel::shipped() {
+        refine(ann, &model, &ner);
+    }
+}
+
+/// The hand rules alone; returns the recognizer's spans per sentence.
+pub fn detect_rules(ann: &mut Annotated) -> Vec<Vec<EntitySpan>> {
     let g = Gazetteer::get();
     let mut mentions = Vec::new();
     let mut facts = Vec::new();
@@ -390,6 +402,56 @@ pub fn detect(ann: &mut Annotated) {
     drop_common_words(g, &ann.sentences, &mut mentions, &mut facts);
     ann.mentions = mentions;
     ann.facts = facts;
+    spans
+}
+
+/// Adds the tagger's mentions that no rule found.
+fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntitySpan>]) {
+    let min: f32 = std::env::var("NG_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.5);
+    let g = Gazetteer::get();
+    let mut added = Vec::new();
+    for si in 0..ann.sentences.len() {
+        let x = learned::SentenceInput::new(ann, si, &ner[si], &ann.mentions);
+        for f in model.tag(&x) {
+            if f.confidence < min {
+                continue;
+            }
+            let overlaps = ann.mentions.iter().any(|m| {
+                m.sentence == si && m.tokens.start < f.end && f.start < m.tokens.end
+            });
+            if overlaps {
+                continue;
+            }
+            let s = &ann.sentences[si];
+            let c = Ctx {
+                ner: &[],
+                words: s.tokens.iter().map(|t| t.form.as_str()).collect(),
+                lower: Vec::new(),
+                xpos: Vec::new(),
+                spans: s.tokens.iter().map(|t| t.span.clone()).collect(),
+                sentence: si,
+                headline: false,
+            };
+            let text = c.text(f.start..f.end);
+            // The gazetteer names what it knows ("Canadian" → Canada).
+            let entries = g.lookup(&text);
+            let mut m = if entries.is_empty() {
+                c.mention(f.start..f.end, text, f.kind)
+            } else {
+                let e = pick(entries);
+                c.mention(f.start..f.end, e.canonical.clone(), e.kind)
+            };
+            if f.kind == EntityType::Group {
+                m.key = m.text.to_lowercase();
+            }
+            added.push(m);
+        }
+    }
+    // After the rules' mentions, so that their facts keep their indices.
+    ann.mentions.extend(added);
 }
 
 /// Indefinite pronouns, capitalized at a sentence start but never names.

@@ -48,6 +48,8 @@ enum TrainCmd {
     Clusters(ner_cli::ClustersArgs),
     /// Relation model, from annotated articles (../shared/silver layout).
     Relations(newsgraph::relations::train::TrainArgs),
+    /// Mention tagger, from annotated articles (../shared/silver layout).
+    Mentions(newsgraph::entities::train::TrainArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,6 +63,8 @@ enum EvaluateCmd {
     /// Relations: build annotated articles and score them per relation type,
     /// with the calibration of the confidence.
     Relations(newsgraph::relations::evaluate::EvaluateArgs),
+    /// Mentions: the tagger's and the rules' spans against annotated articles.
+    Mentions(newsgraph::entities::train::EvaluateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +107,12 @@ fn main() -> ExitCode {
         Command::Train(TrainCmd::Ner(a)) => ner_cli::run_train(a).map(|()| ExitCode::SUCCESS),
         Command::Train(TrainCmd::Clusters(a)) => {
             ner_cli::run_clusters(a).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Train(TrainCmd::Mentions(a)) => {
+            newsgraph::entities::train::run_train(a).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Evaluate(EvaluateCmd::Mentions(a)) => {
+            newsgraph::entities::train::run_evaluate(a).map(|()| ExitCode::SUCCESS)
         }
         Command::Evaluate(EvaluateCmd::Relations(a)) => {
             newsgraph::relations::evaluate::run_evaluate(a).map(|()| ExitCode::SUCCESS)

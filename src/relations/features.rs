@@ -87,14 +87,14 @@ pub fn each_candidate<'a>(
 
 /// A feature key builder: FNV-1a over the parts, with separators.
 #[derive(Clone, Copy)]
-struct Key(u64);
+pub(crate) struct Key(pub(crate) u64);
 
 impl Key {
-    fn new(tag: &str) -> Key {
+    pub(crate) fn new(tag: &str) -> Key {
         Key(0xcbf2_9ce4_8422_2325).s(tag)
     }
     #[inline]
-    fn s(mut self, part: &str) -> Key {
+    pub(crate) fn s(mut self, part: &str) -> Key {
         for &b in part.as_bytes() {
             self.0 ^= b as u64;
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
@@ -104,7 +104,7 @@ impl Key {
         self
     }
     #[inline]
-    fn n(self, x: u64) -> Key {
+    pub(crate) fn n(self, x: u64) -> Key {
         let mut k = self;
         for b in x.to_le_bytes() {
             k.0 ^= b as u64;
