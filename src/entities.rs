@@ -405,53 +405,266 @@ pub fn detect_rules(ann: &mut Annotated) -> Vec<Vec<EntitySpan>> {
     spans
 }
 
-/// Adds the tagger's mentions that no rule found.
-fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntitySpan>]) {
-    let min: f32 = std::env::var("NG_MIN")
+fn knob(name: &str, default: f32) -> f32 {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0.5);
+        .unwrap_or(default)
+}
+
+/// A mention of the tagger's span `f` in sentence `si`.
+fn learned_mention(g: &Gazetteer, ann: &Annotated, si: usize, f: &learned::Found) -> Mention {
+    let s = &ann.sentences[si];
+    let c = Ctx {
+        ner: &[],
+        words: s.tokens.iter().map(|t| t.form.as_str()).collect(),
+        lower: Vec::new(),
+        xpos: Vec::new(),
+        spans: s.tokens.iter().map(|t| t.span.clone()).collect(),
+        sentence: si,
+        headline: false,
+    };
+    let text = c.text(f.start..f.end);
+    // The gazetteer names what it knows ("Canadian" → Canada).
+    let entries = g.lookup(&text);
+    let mut m = if entries.is_empty() {
+        c.mention(f.start..f.end, text, f.kind)
+    } else {
+        let e = pick(entries);
+        c.mention(f.start..f.end, e.canonical.clone(), e.kind)
+    };
+    if m.kind == EntityType::Group {
+        let (skip, key) = group_key(&s.tokens[f.start..f.end]);
+        m.key = key;
+        if skip > 0 {
+            m.name = c.text(f.start + skip..f.end);
+        }
+    } else if m.kind != EntityType::Person && !is_cap(&m.text) {
+        m.key = crate::coref::match_key(&m.name);
+    }
+    m
+}
+
+/// Second opinion of the learned tagger on the rules' mentions: it adds
+/// the mentions they missed, extends names they cut short ("[Ag Radio
+/// Network]" inside "American Ag Radio Network"), and drops one-word names
+/// it is sure are none ("Crumbling" in a headline-like line).
+fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntitySpan>]) {
+    let min = knob("NG_MIN", 0.5);
+    let drop_at = knob("NG_DROP", 2.0);
+    let replace_at = knob("NG_REPL", 2.0);
     let g = Gazetteer::get();
     let mut added = Vec::new();
+    let mut keep = vec![true; ann.mentions.len()];
+    let mut replaced: Vec<(usize, Mention)> = Vec::new();
+    let in_fact: HashSet<usize> = ann
+        .facts
+        .iter()
+        .flat_map(|f| [f.subject, f.object])
+        .collect();
+    let doc = learned::DocStats::new(ann);
     for si in 0..ann.sentences.len() {
-        let x = learned::SentenceInput::new(ann, si, &ner[si], &ann.mentions);
-        for f in model.tag(&x) {
+        let x = learned::SentenceInput::new(ann, si, &ner[si], &ann.mentions, &doc);
+        let (found, outside) = model.tag(&x);
+        let here: Vec<usize> = (0..ann.mentions.len())
+            .filter(|&i| ann.mentions[i].sentence == si)
+            .collect();
+        for &mi in &here {
+            let m = &ann.mentions[mi];
+            let renamed = crate::coref::match_key(&m.text) != crate::coref::match_key(&m.name);
+            if m.is_name
+                && !renamed
+                && m.kind != EntityType::Gpe
+                && !in_fact.contains(&mi)
+                && outside[m.tokens.clone()].iter().all(|&p| p >= drop_at)
+            {
+                keep[mi] = false;
+            }
+        }
+        for f in &found {
             if f.confidence < min {
                 continue;
             }
-            let overlaps = ann.mentions.iter().any(|m| {
-                m.sentence == si && m.tokens.start < f.end && f.start < m.tokens.end
-            });
-            if overlaps {
+            let over: Vec<usize> = here
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let m = &ann.mentions[i];
+                    keep[i] && m.tokens.start < f.end && f.start < m.tokens.end
+                })
+                .collect();
+            if over.is_empty() {
+                added.push(learned_mention(g, ann, si, f));
                 continue;
             }
-            let s = &ann.sentences[si];
-            let c = Ctx {
-                ner: &[],
-                words: s.tokens.iter().map(|t| t.form.as_str()).collect(),
-                lower: Vec::new(),
-                xpos: Vec::new(),
-                spans: s.tokens.iter().map(|t| t.span.clone()).collect(),
-                sentence: si,
-                headline: false,
-            };
-            let text = c.text(f.start..f.end);
-            // The gazetteer names what it knows ("Canadian" → Canada).
-            let entries = g.lookup(&text);
-            let mut m = if entries.is_empty() {
-                c.mention(f.start..f.end, text, f.kind)
-            } else {
-                let e = pick(entries);
-                c.mention(f.start..f.end, e.canonical.clone(), e.kind)
-            };
-            if f.kind == EntityType::Group {
-                m.key = m.text.to_lowercase();
+            let inside = over.iter().all(|&i| {
+                let m = &ann.mentions[i];
+                f.start <= m.tokens.start && m.tokens.end <= f.end && m.is_name
+            });
+            let covered: usize = over.iter().map(|&i| ann.mentions[i].tokens.len()).sum();
+            if inside
+                && f.end - f.start > covered
+                && f.confidence >= replace_at
+                && over.iter().all(|i| !in_fact.contains(i))
+            {
+                replaced.push((over[0], learned_mention(g, ann, si, f)));
+                for &i in &over[1..] {
+                    keep[i] = false;
+                }
             }
-            added.push(m);
         }
+    }
+    for (i, m) in replaced {
+        ann.mentions[i] = m;
     }
     // After the rules' mentions, so that their facts keep their indices.
     ann.mentions.extend(added);
+    keep.resize(ann.mentions.len(), true);
+    retain_mentions(&mut ann.mentions, &mut ann.facts, &keep);
+    join_bare_heads(ann);
+}
+
+/// Keeps the mentions marked `keep`, renumbering the facts (a fact about a
+/// dropped mention goes with it).
+fn retain_mentions(mentions: &mut Vec<Mention>, facts: &mut Vec<StandingFact>, keep: &[bool]) {
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let mut new_index = vec![usize::MAX; mentions.len()];
+    let mut n = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            new_index[i] = n;
+            n += 1;
+        }
+    }
+    facts.retain_mut(|f| {
+        f.subject = new_index[f.subject];
+        f.object = new_index[f.object];
+        f.subject != usize::MAX && f.object != usize::MAX
+    });
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+const PARTIES: &str = include_str!("../data/gazetteer/parties.tsv");
+
+/// Party words → the party's group ("gop" → "Republicans").
+fn parties() -> &'static std::collections::HashMap<String, &'static str> {
+    static P: OnceLock<std::collections::HashMap<String, &'static str>> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for l in PARTIES.lines().filter(|l| !l.starts_with('#')) {
+            let mut f = l.split('\t');
+            let Some(canon) = f.next() else { continue };
+            for w in f {
+                m.insert(w.trim().to_string(), canon);
+            }
+        }
+        m
+    })
+}
+
+/// Words before a group's head that do not change which group it is.
+const GROUP_HEDGES: [&str; 22] = [
+    "some",
+    "many",
+    "several",
+    "other",
+    "fellow",
+    "senior",
+    "top",
+    "most",
+    "all",
+    "both",
+    "few",
+    "former",
+    "leading",
+    "suspected",
+    "alleged",
+    "two",
+    "three",
+    "four",
+    "five",
+    "dozens",
+    "hundreds",
+    "thousands",
+];
+
+/// The resolution key of an unnamed group: hedges and numbers dropped, a
+/// party's members the party ("Two senior Democrats", "GOP lawmakers" →
+/// "party|republicans"), else the remaining words in lower case.
+fn group_key(toks: &[crate::document::Token]) -> (usize, String) {
+    let mut k = 0;
+    while k + 1 < toks.len() {
+        let low = toks[k].form.to_lowercase();
+        let hedge = GROUP_HEDGES.contains(&low.as_str())
+            || matches!(toks[k].xpos, "CD" | "DT" | "PDT" | "PRP$")
+            || (matches!(toks[k].xpos, "JJ" | "VBN") && !is_cap(&toks[k].form));
+        if !hedge {
+            break;
+        }
+        k += 1;
+    }
+    let rest = &toks[k..];
+    let words: Vec<String> = rest.iter().map(|t| t.form.to_lowercase()).collect();
+    if let Some(p) = words.iter().rev().find_map(|w| parties().get(w.as_str())) {
+        let head = &words[words.len() - 1];
+        if parties().contains_key(head.as_str()) || group_nouns().contains(head.as_str()) {
+            return (k, format!("party|{}", p.to_lowercase()));
+        }
+    }
+    (k, words.join(" "))
+}
+
+/// A bare group or description ("the hackers", "the election") is the one
+/// qualified mention of the article with the same head ("Russian hackers",
+/// "the 2016 presidential election"), when there is exactly one.
+fn join_bare_heads(ann: &mut Annotated) {
+    let head_of = |m: &Mention| -> Option<String> {
+        let last = ann.sentences[m.sentence].tokens[m.tokens.end - 1]
+            .form
+            .to_lowercase();
+        Some(last.trim_end_matches('s').to_string())
+    };
+    let nominal = |m: &Mention| {
+        matches!(
+            m.kind,
+            EntityType::Group | EntityType::Event | EntityType::Org | EntityType::Facility
+        )
+    };
+    let mut updates = Vec::new();
+    for (i, m) in ann.mentions.iter().enumerate() {
+        let bare = nominal(m)
+            && m.is_name
+            && !m.text.chars().any(char::is_uppercase)
+            && !m.text.contains(' ');
+        if !bare {
+            continue;
+        }
+        let Some(h) = head_of(m) else { continue };
+        let keys: std::collections::BTreeSet<&str> = ann
+            .mentions
+            .iter()
+            .filter(|o| {
+                o.kind == m.kind
+                    && o.tokens.len() > 1
+                    && !o.key.is_empty()
+                    && head_of(o).as_deref() == Some(h.as_str())
+            })
+            .map(|o| o.key.as_str())
+            .collect();
+        if let [only] = keys.into_iter().collect::<Vec<_>>().as_slice() {
+            updates.push((i, only.to_string()));
+        }
+    }
+    for (i, k) in updates {
+        ann.mentions[i].key = k;
+        ann.mentions[i].why = "the one qualified mention with the same head word";
+    }
 }
 
 /// Indefinite pronouns, capitalized at a sentence start but never names.

@@ -407,7 +407,90 @@ impl Merger {
                 _ => {}
             }
         }
+        self.join_variants(&mut parent, &mut why);
         (parent, why)
+    }
+
+    /// Joins spellings of one name that keys cannot see: an acronym and the
+    /// name it abbreviates, "U.S. X" and "X", a name and another entity's
+    /// alias, a person with and without a middle name or under a nickname.
+    /// Each join needs exactly one candidate; generic names ("Foreign
+    /// Ministry", "Embassy") never lose their qualifier.
+    fn join_variants(&self, parent: &mut [usize], why: &mut Vec<(usize, String)>) {
+        let n = self.entities.len();
+        let root = |parent: &[usize], mut i: usize| {
+            while parent[i] != i {
+                i = parent[i];
+            }
+            i
+        };
+        // (kind, variant key) → roots that have it.
+        let mut variants: BTreeMap<(EntityType, String), BTreeSet<usize>> = BTreeMap::new();
+        let mut own: Vec<Vec<(String, &'static str)>> = vec![Vec::new(); n];
+        for (i, e) in self.entities.iter().enumerate() {
+            if parent[i] != i || e.kind == EntityType::Group {
+                continue;
+            }
+            for (v, reason) in variant_keys(e) {
+                variants
+                    .entry((e.kind, v.clone()))
+                    .or_default()
+                    .insert(i);
+                own[i].push((v, reason));
+            }
+        }
+        for (i, e) in self.entities.iter().enumerate() {
+            if parent[i] != i || e.kind == EntityType::Group {
+                continue;
+            }
+            // The entity's own key as another's variant (its acronym, alias, short form).
+            let Some(others) = variants.get(&(e.kind, e.key.clone())) else {
+                continue;
+            };
+            let others: BTreeSet<usize> = others
+                .iter()
+                .map(|&j| root(parent, j))
+                .filter(|&j| j != root(parent, i))
+                .collect();
+            if let [j] = others.into_iter().collect::<Vec<_>>().as_slice() {
+                let reason = own[*j]
+                    .iter()
+                    .find(|(v, _)| *v == e.key)
+                    .map_or("a spelling of the name", |(_, r)| r);
+                let (small, big) = if self.entities[i].mentions > self.entities[*j].mentions {
+                    (*j, i)
+                } else {
+                    (i, *j)
+                };
+                let r = root(parent, big);
+                parent[root(parent, small)] = r;
+                why.push((small, reason.to_string()));
+            }
+        }
+        // Person variants that are not anyone's key ("Rex W. Tillerson" and
+        // "Rex Tillerson" both give "rex tillerson").
+        for ((kind, _), set) in &variants {
+            if *kind != EntityType::Person || set.len() < 2 {
+                continue;
+            }
+            let roots: BTreeSet<usize> = set.iter().map(|&j| root(parent, j)).collect();
+            if roots.len() < 2 {
+                continue;
+            }
+            let big = *roots
+                .iter()
+                .max_by_key(|&&j| (self.entities[j].mentions, std::cmp::Reverse(j)))
+                .unwrap_or(&0);
+            for &j in &roots {
+                if j != big {
+                    parent[j] = big;
+                    why.push((j, "the same first and last name, without a middle name or under a nickname".into()));
+                }
+            }
+        }
+        for i in 0..n {
+            parent[i] = root(parent, i);
+        }
     }
 
     /// The merged, sorted graph.
@@ -566,4 +649,79 @@ fn pick_label(e: &GlobalEntity) -> String {
         primary.then(b.1.cmp(a.1)).then(a.0.cmp(b.0))
     });
     names.first().map(|(n, _)| (*n).clone()).unwrap_or_default()
+}
+
+const NICKNAMES: &str = include_str!("../data/gazetteer/nicknames.tsv");
+
+/// Short given name → the full one ("bob" → "robert").
+fn nicknames() -> &'static HashMap<&'static str, &'static str> {
+    static N: std::sync::OnceLock<HashMap<&'static str, &'static str>> = std::sync::OnceLock::new();
+    N.get_or_init(|| {
+        let mut m = HashMap::new();
+        for l in NICKNAMES.lines().filter(|l| !l.starts_with('#')) {
+            let mut f = l.split('\t');
+            let Some(full) = f.next() else { continue };
+            for w in f {
+                m.entry(w.trim()).or_insert(full);
+            }
+        }
+        m
+    })
+}
+
+/// Heads that name a kind of body every country has: never joined without
+/// the qualifier that says whose.
+const GENERIC_HEADS: [&str; 16] = [
+    "ministry", "embassy", "consulate", "parliament", "police", "government", "army", "navy",
+    "military", "court", "senate", "house", "congress", "cabinet", "presidency", "office",
+];
+
+/// Words an acronym skips.
+const ACRONYM_SKIP: [&str; 7] = ["of", "and", "the", "for", "on", "in", "to"];
+
+/// Other keys under which an entity may be named.
+fn variant_keys(e: &GlobalEntity) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    let words: Vec<&str> = e.key.split(' ').collect();
+    match e.kind {
+        EntityType::Person => {
+            if words.len() >= 2 && !words.iter().any(|w| matches!(*w, "jr" | "sr" | "ii" | "iii")) {
+                let first = nicknames().get(words[0]).copied().unwrap_or(words[0]);
+                let last = words[words.len() - 1];
+                if last.len() > 1 && first.len() > 1 {
+                    out.push((format!("{first} {last}"), "the same first and last name"));
+                }
+            }
+        }
+        _ => {
+            if words.len() >= 2 {
+                let initials: String = words
+                    .iter()
+                    .filter(|w| !ACRONYM_SKIP.contains(w))
+                    .filter_map(|w| w.chars().next())
+                    .collect();
+                if initials.chars().count() >= 2 {
+                    out.push((initials, "an acronym of the full name"));
+                }
+                let head = words[words.len() - 1];
+                for prefix in [&["us"][..], &["united", "states"], &["american"]] {
+                    if words.len() > prefix.len()
+                        && words[..prefix.len()] == *prefix
+                        && !GENERIC_HEADS.contains(&head)
+                    {
+                        out.push((words[prefix.len()..].join(" "), "the same name without \"U.S.\""));
+                    }
+                }
+            }
+            // A country's aliases include the capital that acts for it; the
+            // city itself stays its own node.
+            for a in e.aliases.iter().filter(|_| e.kind != EntityType::Gpe) {
+                let k = match_key(a);
+                if k != e.key && !k.is_empty() && !GENERIC_HEADS.contains(&k.as_str()) {
+                    out.push((k, "an alias of the entity in another article"));
+                }
+            }
+        }
+    }
+    out
 }

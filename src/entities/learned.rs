@@ -114,6 +114,38 @@ pub struct SentenceInput<'a> {
     pub gazetteer: Vec<bool>,
     /// Word cluster (middle level) per token.
     pub cluster: Vec<Option<u32>>,
+    /// Gazetteer label per token ("B-GPE-Demonym", "O").
+    pub gaz: Vec<String>,
+    /// Per token: the word is written capitalized inside a sentence
+    /// elsewhere in the article (bit 0), and in lower case (bit 1).
+    pub doc_case: Vec<u8>,
+}
+
+/// How the article writes its words, for [`SentenceInput::new`].
+#[derive(Debug, Default)]
+pub struct DocStats {
+    capitalized: std::collections::HashSet<String>,
+    lower: std::collections::HashSet<String>,
+}
+
+impl DocStats {
+    /// Counts the words of an article.
+    pub fn new(ann: &Annotated) -> DocStats {
+        let mut d = DocStats::default();
+        for s in &ann.sentences {
+            for (k, t) in s.tokens.iter().enumerate() {
+                let first = t.form.chars().next();
+                if first.is_some_and(char::is_uppercase) {
+                    if k > 0 && !matches!(s.tokens[k - 1].form.as_str(), "\"" | "\u{201c}" | ":") {
+                        d.capitalized.insert(t.form.to_lowercase());
+                    }
+                } else if first.is_some_and(char::is_lowercase) {
+                    d.lower.insert(t.form.clone());
+                }
+            }
+        }
+        d
+    }
 }
 
 fn ner_tag(spans: &[EntitySpan], n: usize) -> Vec<&'static str> {
@@ -144,9 +176,45 @@ fn ner_tag(spans: &[EntitySpan], n: usize) -> Vec<&'static str> {
 impl<'a> SentenceInput<'a> {
     /// The inputs of sentence `si`: its tokens, the recognizer's spans and
     /// the rules' mentions (those of this sentence).
-    pub fn new(ann: &'a Annotated, si: usize, ner: &[EntitySpan], rules: &[Mention]) -> Self {
+    pub fn new(
+        ann: &'a Annotated,
+        si: usize,
+        ner: &[EntitySpan],
+        rules: &[Mention],
+        doc: &DocStats,
+    ) -> Self {
         let toks = &ann.sentences[si].tokens;
         let n = toks.len();
+        let words: Vec<&str> = toks.iter().map(|t| t.form.as_str()).collect();
+        let g = crate::gazetteer::Gazetteer::get();
+        let mut gaz = vec!["O".to_string(); n];
+        let mut i = 0;
+        while i < n {
+            match g.longest_match(&words, i) {
+                Some((len, entries)) => {
+                    let e = &entries[0];
+                    let t = format!("{}-{:?}", e.kind.as_str(), e.role);
+                    if len == 1 {
+                        gaz[i] = format!("U-{t}");
+                    } else {
+                        gaz[i] = format!("B-{t}");
+                        for x in &mut gaz[i + 1..i + len - 1] {
+                            *x = format!("I-{t}");
+                        }
+                        gaz[i + len - 1] = format!("L-{t}");
+                    }
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        let doc_case = toks
+            .iter()
+            .map(|t| {
+                let low = t.form.to_lowercase();
+                u8::from(doc.capitalized.contains(&low)) | (u8::from(doc.lower.contains(&low)) << 1)
+            })
+            .collect();
         let mut rule = vec!["O".to_string(); n];
         let mut gazetteer = vec![false; n];
         for m in rules.iter().filter(|m| m.sentence == si && m.is_name) {
@@ -172,7 +240,9 @@ impl<'a> SentenceInput<'a> {
         let clusters = crate::nlp::Tagger::shipped().clusters();
         let mut buf = String::new();
         SentenceInput {
-            words: toks.iter().map(|t| t.form.as_str()).collect(),
+            gaz,
+            doc_case,
+            words,
             lower: toks.iter().map(|t| t.form.to_lowercase()).collect(),
             xpos: toks.iter().map(|t| t.xpos).collect(),
             ner: ner_tag(ner, n),
@@ -283,6 +353,17 @@ pub fn static_features(x: &SentenceInput) -> Vec<Vec<u64>> {
                 Key::new("rulew").s(rule(i)).s(low).0,
                 Key::new("rulesh").s(rule(i)).s(sh(i)).0,
             ];
+            f.push(Key::new("gz").s(&x.gaz[k]).0);
+            f.push(Key::new("dc").n(x.doc_case[k] as u64).s(sh(i)).0);
+            f.push(Key::new("dcr").n(x.doc_case[k] as u64).s(rule(i)).0);
+            let suf2: String = chars[chars.len().saturating_sub(2)..].iter().collect();
+            f.push(Key::new("suf2").s(&suf2).0);
+            if k + 1 < n {
+                f.push(Key::new("gz+1").s(&x.gaz[k + 1]).0);
+            }
+            if k > 0 {
+                f.push(Key::new("gz-1").s(&x.gaz[k - 1]).0);
+            }
             if x.gazetteer[k] {
                 f.push(Key::new("gaz").s(rule(i)).0);
             }
@@ -314,6 +395,8 @@ pub fn dynamic_features(x: &SentenceInput, k: usize, prev: &[usize], out: &mut V
     out.push(Key::new("y-2y-1").n(y2 as u64).n(y1 as u64).0);
     out.push(Key::new("y-1w").n(y1 as u64).s(&x.lower[k]).0);
     out.push(Key::new("y-1p").n(y1 as u64).s(x.xpos[k]).0);
+    let next = x.lower.get(k + 1).map_or("</s>", String::as_str);
+    out.push(Key::new("y-1w+1").n(y1 as u64).s(next).0);
 }
 
 /// Saved form of a [`MentionModel`].
@@ -354,7 +437,12 @@ impl MentionModel {
     /// The model shipped in the binary (`None` before the first training).
     pub fn shipped() -> Option<Arc<MentionModel>> {
         static M: OnceLock<Option<Arc<MentionModel>>> = OnceLock::new();
-        M.get_or_init(|| MentionModel::from_bytes(SHIPPED).ok().map(Arc::new))
+        M.get_or_init(|| {
+            if let Ok(p) = std::env::var("NG_MENTION_MODEL") {
+                return MentionModel::load(Path::new(&p)).ok().map(Arc::new);
+            }
+            MentionModel::from_bytes(SHIPPED).ok().map(Arc::new)
+        })
             .clone()
     }
 
@@ -385,12 +473,14 @@ impl MentionModel {
         crate::export::write_atomic(path, |w| w.write_all(&bytes).map_err(Into::into))
     }
 
-    /// Labels one sentence, left to right, keeping to BILOU.
-    pub fn tag(&self, x: &SentenceInput) -> Vec<Found> {
+    /// Labels one sentence, left to right, keeping to BILOU. Also returns
+    /// each token's probability of being outside any mention.
+    pub fn tag(&self, x: &SentenceInput) -> (Vec<Found>, Vec<f32>) {
         let n = x.len();
         let stat = static_features(x);
         let mut labels = vec![0usize; n];
         let mut probs = vec![0f32; n];
+        let mut outside = vec![0f32; n];
         let mut p = vec![0f32; NUM_CLASSES];
         let mut feats = Vec::new();
         for k in 0..n {
@@ -409,8 +499,9 @@ impl MentionModel {
             }
             labels[k] = best.0;
             probs[k] = best.1;
+            outside[k] = p[0];
         }
-        labels_to_spans(&labels)
+        let found = labels_to_spans(&labels)
             .into_iter()
             .map(|(s, e, t)| Found {
                 start: s,
@@ -418,7 +509,8 @@ impl MentionModel {
                 kind: TYPES[t],
                 confidence: probs[s..e].iter().copied().fold(1.0, f32::min),
             })
-            .collect()
+            .collect();
+        (found, outside)
     }
 }
 

@@ -9,7 +9,7 @@
 
 use super::learned::{
     classes, dynamic_features, labels_to_spans, spans_to_labels, static_features, MentionModel,
-    SentenceInput, NUM_CLASSES, TYPES,
+    DocStats, SentenceInput, NUM_CLASSES, TYPES,
 };
 use crate::document::{Annotated, Document};
 use crate::ontology::EntityType;
@@ -130,18 +130,33 @@ fn forms(gold: &GoldFile) -> HashMap<String, Vec<Form>> {
                         w.chars().next().is_some_and(char::is_lowercase)
                             && !matches!(
                                 w.as_str(),
-                                "al" | "bin" | "de" | "van" | "von" | "la" | "le" | "da" | "del"
-                                    | "di" | "du" | "ibn" | "el" | "dos" | "der"
+                                "al" | "bin"
+                                    | "de"
+                                    | "van"
+                                    | "von"
+                                    | "la"
+                                    | "le"
+                                    | "da"
+                                    | "del"
+                                    | "di"
+                                    | "du"
+                                    | "ibn"
+                                    | "el"
+                                    | "dos"
+                                    | "der"
                             )
                     }));
             let masked = person_description
                 || (kind != EntityType::Group && !proper && named)
                 || (matches!(kind, EntityType::Person | EntityType::Gpe) && !proper);
-            by_first.entry(toks[0].to_lowercase()).or_default().push(Form {
-                tokens: toks,
-                kind: t,
-                masked,
-            });
+            by_first
+                .entry(toks[0].to_lowercase())
+                .or_default()
+                .push(Form {
+                    tokens: toks,
+                    kind: t,
+                    masked,
+                });
         }
     }
     for v in by_first.values_mut() {
@@ -163,8 +178,7 @@ fn forms(gold: &GoldFile) -> HashMap<String, Vec<Form>> {
 /// a capitalized name against a lower-case word ("May" against "may").
 fn token_fits(name: &str, text: &str) -> bool {
     name == text
-        || (name.chars().next().is_some_and(|c| !c.is_uppercase())
-            && name == text.to_lowercase())
+        || (name.chars().next().is_some_and(|c| !c.is_uppercase()) && name == text.to_lowercase())
 }
 
 /// Projects an article's annotated names onto its tokens.
@@ -243,8 +257,9 @@ pub fn prepare(docs: Vec<(Document, GoldFile)>) -> Vec<Projected> {
 
 fn instances(p: &Projected) -> Vec<Instance> {
     let mut out = Vec::new();
+    let doc = DocStats::new(&p.ann);
     for (si, labels) in p.labels.iter().enumerate() {
-        let x = SentenceInput::new(&p.ann, si, &p.ner[si], &p.ann.mentions);
+        let x = SentenceInput::new(&p.ann, si, &p.ner[si], &p.ann.mentions, &doc);
         let stat = static_features(&x);
         let hist: Vec<usize> = labels.iter().map(|y| y.unwrap_or(0)).collect();
         for (k, y) in labels.iter().enumerate() {
@@ -309,9 +324,21 @@ impl SpanScores {
     /// Lines of a table: type, P, R, F1, counts; the total last.
     pub fn report(&self) -> String {
         let prf = |c: [usize; 3]| {
-            let p = if c[1] > 0 { c[0] as f64 / c[1] as f64 } else { 0.0 };
-            let r = if c[2] > 0 { c[0] as f64 / c[2] as f64 } else { 0.0 };
-            let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+            let p = if c[1] > 0 {
+                c[0] as f64 / c[1] as f64
+            } else {
+                0.0
+            };
+            let r = if c[2] > 0 {
+                c[0] as f64 / c[2] as f64
+            } else {
+                0.0
+            };
+            let f = if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
             (p, r, f)
         };
         let mut s = String::from("type        P     R     F1    right found annotated\n");
@@ -343,10 +370,12 @@ pub fn evaluate(model: &MentionModel, data: &[Projected]) -> (SpanScores, SpanSc
     let mut tagger = SpanScores::default();
     let mut rules = SpanScores::default();
     for p in data {
+        let doc = DocStats::new(&p.ann);
         for (si, gold) in p.labels.iter().enumerate() {
-            let x = SentenceInput::new(&p.ann, si, &p.ner[si], &p.ann.mentions);
+            let x = SentenceInput::new(&p.ann, si, &p.ner[si], &p.ann.mentions, &doc);
             let found: Vec<(usize, usize, usize)> = model
                 .tag(&x)
+                .0
                 .into_iter()
                 .map(|f| {
                     (
