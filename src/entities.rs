@@ -371,6 +371,130 @@ pub fn detect(ann: &mut Annotated) {
     if let Some(model) = learned::MentionModel::shipped() {
         refine(ann, &model, &ner);
     }
+    join_spellings(ann);
+    join_compass_words(ann);
+}
+
+/// One edit (insertion, deletion, substitution) apart.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let p = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        short[p + 1..] == long[p + 1..]
+    } else {
+        short[p..] == long[p + 1..]
+    }
+}
+
+/// Spelling variants within one article ("Gadhafi" and "Gaddafi"): names of
+/// one type whose words agree but for one long word one edit apart, with
+/// the same first letter, are keyed as the commoner spelling.
+fn join_spellings(ann: &mut Annotated) {
+    let mut counts: std::collections::BTreeMap<(EntityType, String), usize> = Default::default();
+    for m in ann
+        .mentions
+        .iter()
+        .filter(|m| m.is_name && m.key.is_empty())
+    {
+        *counts
+            .entry((m.kind, crate::coref::match_key(&m.name)))
+            .or_default() += 1;
+    }
+    let keys: Vec<(&(EntityType, String), &usize)> = counts.iter().collect();
+    let mut rename: std::collections::HashMap<(EntityType, String), String> = Default::default();
+    for (i, ((ka, a), ca)) in keys.iter().enumerate() {
+        for ((kb, b), cb) in &keys[i + 1..] {
+            if ka != kb {
+                continue;
+            }
+            let (wa, wb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+            if wa.len() != wb.len() {
+                continue;
+            }
+            let diff: Vec<(&str, &str)> = wa
+                .iter()
+                .zip(&wb)
+                .filter(|(x, y)| x != y)
+                .map(|(x, y)| (*x, *y))
+                .collect();
+            let close = matches!(diff.as_slice(), [(x, y)]
+                if x.chars().count() >= 5 && y.chars().count() >= 5
+                    && x.chars().next() == y.chars().next()
+                    && !x.chars().any(|c| c.is_ascii_digit())
+                    && one_edit(x, y));
+            if close {
+                let (from, to) = if (**ca, b) > (**cb, a) {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
+                rename.insert((*ka, from.clone()), to.clone());
+            }
+        }
+    }
+    if rename.is_empty() {
+        return;
+    }
+    for m in ann
+        .mentions
+        .iter_mut()
+        .filter(|m| m.is_name && m.key.is_empty())
+    {
+        if let Some(to) = rename.get(&(m.kind, crate::coref::match_key(&m.name))) {
+            m.key = to.clone();
+            m.why = "a spelling one letter apart from a commoner one in the article";
+        }
+    }
+}
+
+/// "the North" and "the South" in an article that names North Korea (or
+/// another country whose name starts with the word) are that country, when
+/// only one such country is named.
+fn join_compass_words(ann: &mut Annotated) {
+    for word in ["north", "south", "east", "west"] {
+        let countries: std::collections::BTreeSet<&str> = ann
+            .mentions
+            .iter()
+            .filter(|m| {
+                m.kind == EntityType::Gpe
+                    && m.name.split_whitespace().count() > 1
+                    && m.name
+                        .split_whitespace()
+                        .next()
+                        .map(str::to_lowercase)
+                        .as_deref()
+                        == Some(word)
+            })
+            .map(|m| m.name.as_str())
+            .collect();
+        let [only] = countries.into_iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let only = only.to_string();
+        for m in ann.mentions.iter_mut() {
+            let toks = &ann.sentences[m.sentence].tokens;
+            let after_the =
+                m.tokens.start > 0 && toks[m.tokens.start - 1].form.eq_ignore_ascii_case("the");
+            if m.tokens.len() == 1 && after_the && m.text.eq_ignore_ascii_case(word) {
+                m.name = only.clone();
+                m.kind = EntityType::Gpe;
+                m.key = String::new();
+                m.why = "\"the North\" or \"the South\" in an article that names the one country it stands for";
+            }
+        }
+    }
 }
 
 /// The hand rules alone; returns the recognizer's spans per sentence.
@@ -405,12 +529,14 @@ pub fn detect_rules(ann: &mut Annotated) -> Vec<Vec<EntitySpan>> {
     spans
 }
 
-fn knob(name: &str, default: f32) -> f32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+/// Lowest confidence of a tagger span that the rules missed.
+const ADD_AT: f32 = 0.6;
+/// A one-word rule name goes when every token is outside a mention with
+/// at least this probability.
+const DROP_AT: f32 = 0.9;
+/// Lowest confidence of a tagger span that replaces the shorter rule
+/// mentions inside it.
+const REPLACE_AT: f32 = 0.9;
 
 /// A mention of the tagger's span `f` in sentence `si`.
 fn learned_mention(g: &Gazetteer, ann: &Annotated, si: usize, f: &learned::Found) -> Mention {
@@ -450,9 +576,6 @@ fn learned_mention(g: &Gazetteer, ann: &Annotated, si: usize, f: &learned::Found
 /// Network]" inside "American Ag Radio Network"), and drops one-word names
 /// it is sure are none ("Crumbling" in a headline-like line).
 fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntitySpan>]) {
-    let min = knob("NG_MIN", 0.5);
-    let drop_at = knob("NG_DROP", 2.0);
-    let replace_at = knob("NG_REPL", 2.0);
     let g = Gazetteer::get();
     let mut added = Vec::new();
     let mut keep = vec![true; ann.mentions.len()];
@@ -463,8 +586,8 @@ fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntityS
         .flat_map(|f| [f.subject, f.object])
         .collect();
     let doc = learned::DocStats::new(ann);
-    for si in 0..ann.sentences.len() {
-        let x = learned::SentenceInput::new(ann, si, &ner[si], &ann.mentions, &doc);
+    for (si, spans) in ner.iter().enumerate().take(ann.sentences.len()) {
+        let x = learned::SentenceInput::new(ann, si, spans, &ann.mentions, &doc);
         let (found, outside) = model.tag(&x);
         let here: Vec<usize> = (0..ann.mentions.len())
             .filter(|&i| ann.mentions[i].sentence == si)
@@ -476,13 +599,13 @@ fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntityS
                 && !renamed
                 && m.kind != EntityType::Gpe
                 && !in_fact.contains(&mi)
-                && outside[m.tokens.clone()].iter().all(|&p| p >= drop_at)
+                && outside[m.tokens.clone()].iter().all(|&p| p >= DROP_AT)
             {
                 keep[mi] = false;
             }
         }
         for f in &found {
-            if f.confidence < min {
+            if f.confidence < ADD_AT {
                 continue;
             }
             let over: Vec<usize> = here
@@ -504,7 +627,7 @@ fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntityS
             let covered: usize = over.iter().map(|&i| ann.mentions[i].tokens.len()).sum();
             if inside
                 && f.end - f.start > covered
-                && f.confidence >= replace_at
+                && f.confidence >= REPLACE_AT
                 && over.iter().all(|i| !in_fact.contains(i))
             {
                 replaced.push((over[0], learned_mention(g, ann, si, f)));
@@ -522,6 +645,117 @@ fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntityS
     keep.resize(ann.mentions.len(), true);
     retain_mentions(&mut ann.mentions, &mut ann.facts, &keep);
     join_bare_heads(ann);
+    qualify_generic(g, ann);
+}
+
+/// Organizations and facilities with a generic head ("foreign ministry",
+/// "embassy") are keyed by the country that qualifies them ("China's
+/// foreign ministry", "the Chinese Foreign Ministry" → `china|foreign
+/// ministry`); unqualified, they join the article's one qualified mention
+/// of the same name, or else stay within their article.
+fn qualify_generic(g: &Gazetteer, ann: &mut Annotated) {
+    let mut keys: Vec<Option<(String, String, Option<String>)>> = Vec::new();
+    for m in &ann.mentions {
+        let toks = &ann.sentences[m.sentence].tokens;
+        let words: Vec<&str> = toks[m.tokens.clone()]
+            .iter()
+            .map(|t| t.form.as_str())
+            .collect();
+        let generic = matches!(m.kind, EntityType::Org | EntityType::Facility)
+            && m.is_name
+            && words.last().is_some_and(|w| {
+                crate::gazetteer::GENERIC_HEADS.contains(&w.to_lowercase().as_str())
+            });
+        if !generic {
+            keys.push(None);
+            continue;
+        }
+        let country_at = |ws: &[&str], i: usize| {
+            g.longest_match(ws, i).and_then(|(len, es)| {
+                es.iter().find(|e| e.kind == EntityType::Gpe).map(|e| {
+                    (
+                        len,
+                        e.country.clone().unwrap_or_else(|| e.canonical.clone()),
+                    )
+                })
+            })
+        };
+        // Qualifier inside the name ("Chinese Foreign Ministry").
+        let inside = country_at(&words, 0)
+            .filter(|(len, _)| *len < words.len())
+            .map(|(len, c)| {
+                let skip = len + usize::from(words.get(len) == Some(&"'s"));
+                (c, words[skip.min(words.len() - 1)..].join(" "), None)
+            });
+        // Or just before it ("China's Foreign Ministry").
+        let before = || {
+            let s = m.tokens.start;
+            if s >= 2 && toks[s - 1].form == "'s" {
+                let all: Vec<&str> = toks.iter().map(|t| t.form.as_str()).collect();
+                let from = (s.saturating_sub(4)..s - 1)
+                    .find(|&i| country_at(&all, i).is_some_and(|(len, _)| i + len == s - 1))?;
+                let (_, c) = country_at(&all, from)?;
+                let rest = words.join(" ");
+                let name = format!("{c}'s {rest}");
+                return Some((c, rest, Some(name)));
+            }
+            None
+        };
+        keys.push(inside.or_else(before));
+    }
+    let qualified: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = keys
+        .iter()
+        .flatten()
+        .fold(Default::default(), |mut acc, (c, rest, _)| {
+            acc.entry(crate::coref::match_key(rest))
+                .or_default()
+                .insert(crate::graph::slug(c));
+            acc
+        });
+    let doc = crate::graph::slug(&ann.doc.id);
+    // "the Ministry" after "the Ministry of Foreign Affairs" is
+    // coreference's to join.
+    let longer: std::collections::HashSet<String> = ann
+        .mentions
+        .iter()
+        .filter(|m| m.kind == EntityType::Org && m.tokens.len() > 1)
+        .flat_map(|m| {
+            let k = crate::coref::match_key(&m.name);
+            k.split(' ').map(String::from).collect::<Vec<_>>()
+        })
+        .collect();
+    for (i, k) in keys.into_iter().enumerate() {
+        let m = &mut ann.mentions[i];
+        let generic = matches!(m.kind, EntityType::Org | EntityType::Facility)
+            && m.is_name
+            && m.key.is_empty()
+            && m.text.split_whitespace().last().is_some_and(|w| {
+                crate::gazetteer::GENERIC_HEADS.contains(&w.to_lowercase().as_str())
+            });
+        match k {
+            Some((c, rest, name)) => {
+                m.key = format!(
+                    "{}|{}",
+                    crate::graph::slug(&c),
+                    crate::coref::match_key(&rest)
+                );
+                if let Some(n) = name {
+                    m.name = n;
+                }
+            }
+            None if generic && !longer.contains(&crate::coref::match_key(&m.name)) => {
+                let rest = crate::coref::match_key(&m.name);
+                match qualified.get(&rest).map(|s| s.iter().collect::<Vec<_>>()) {
+                    Some(v) if v.len() == 1 => {
+                        m.key = format!("{}|{rest}", v[0]);
+                        m.why = "the article's one qualified mention of the same name";
+                    }
+                    _ => m.key = format!("{doc}#{rest}"),
+                }
+            }
+            None => {}
+        }
+    }
 }
 
 /// Keeps the mentions marked `keep`, renumbering the facts (a fact about a

@@ -59,6 +59,18 @@ const PLACES: &str = include_str!("../data/gazetteer/places.tsv");
 const ORGANIZATIONS: &str = include_str!("../data/gazetteer/organizations.tsv");
 const TITLES: &str = include_str!("../data/gazetteer/titles.tsv");
 
+/// Heads that name a kind of body every country has ("Foreign Ministry",
+/// "Embassy"): such a name says whose only with its qualifier.
+pub const GENERIC_HEADS: [&str; 7] = [
+    "ministry",
+    "embassy",
+    "consulate",
+    "parliament",
+    "police",
+    "mission",
+    "cabinet",
+];
+
 /// The lookup key of a phrase: its tokens, lower-cased, joined by spaces.
 pub fn key_of(phrase: &str) -> String {
     let ranges = crate::segment::tokenize(phrase, 0..phrase.len());

@@ -136,7 +136,7 @@ pub fn doc_graph(ann: &Annotated) -> DocGraph {
                 lemma: r.lemma.clone(),
                 evidence: Evidence {
                     document: ann.doc.id.clone(),
-                    sentence: collapse(&text[s.span.clone()]),
+                    sentence: kept_text(text, &ann.kept, &s.span),
                     start: chars[&s.span.start],
                     end: chars[&s.span.end],
                     trigger: r.trigger.clone(),
@@ -157,6 +157,20 @@ pub fn doc_graph(ann: &Annotated) -> DocGraph {
         entities,
         relations,
     }
+}
+
+/// The text of a sentence as cleaning kept it: the cut parts (link-text
+/// runs, credits) left out, whitespace collapsed.
+fn kept_text(text: &str, kept: &[std::ops::Range<usize>], span: &std::ops::Range<usize>) -> String {
+    let pieces: Vec<&str> = kept
+        .iter()
+        .filter(|r| r.start < span.end && span.start < r.end)
+        .map(|r| &text[r.start.max(span.start)..r.end.min(span.end)])
+        .collect();
+    if pieces.is_empty() {
+        return collapse(&text[span.clone()]);
+    }
+    collapse(&pieces.join(" "))
 }
 
 /// Whitespace (line breaks inside a sentence) as single spaces.
@@ -432,10 +446,7 @@ impl Merger {
                 continue;
             }
             for (v, reason) in variant_keys(e) {
-                variants
-                    .entry((e.kind, v.clone()))
-                    .or_default()
-                    .insert(i);
+                variants.entry((e.kind, v.clone())).or_default().insert(i);
                 own[i].push((v, reason));
             }
         }
@@ -484,7 +495,11 @@ impl Merger {
             for &j in &roots {
                 if j != big {
                     parent[j] = big;
-                    why.push((j, "the same first and last name, without a middle name or under a nickname".into()));
+                    why.push((
+                        j,
+                        "the same first and last name, without a middle name or under a nickname"
+                            .into(),
+                    ));
                 }
             }
         }
@@ -669,12 +684,7 @@ fn nicknames() -> &'static HashMap<&'static str, &'static str> {
     })
 }
 
-/// Heads that name a kind of body every country has: never joined without
-/// the qualifier that says whose.
-const GENERIC_HEADS: [&str; 16] = [
-    "ministry", "embassy", "consulate", "parliament", "police", "government", "army", "navy",
-    "military", "court", "senate", "house", "congress", "cabinet", "presidency", "office",
-];
+use crate::gazetteer::GENERIC_HEADS;
 
 /// Words an acronym skips.
 const ACRONYM_SKIP: [&str; 7] = ["of", "and", "the", "for", "on", "in", "to"];
@@ -685,7 +695,11 @@ fn variant_keys(e: &GlobalEntity) -> Vec<(String, &'static str)> {
     let words: Vec<&str> = e.key.split(' ').collect();
     match e.kind {
         EntityType::Person => {
-            if words.len() >= 2 && !words.iter().any(|w| matches!(*w, "jr" | "sr" | "ii" | "iii")) {
+            if words.len() >= 2
+                && !words
+                    .iter()
+                    .any(|w| matches!(*w, "jr" | "sr" | "ii" | "iii"))
+            {
                 let first = nicknames().get(words[0]).copied().unwrap_or(words[0]);
                 let last = words[words.len() - 1];
                 if last.len() > 1 && first.len() > 1 {
@@ -709,7 +723,10 @@ fn variant_keys(e: &GlobalEntity) -> Vec<(String, &'static str)> {
                         && words[..prefix.len()] == *prefix
                         && !GENERIC_HEADS.contains(&head)
                     {
-                        out.push((words[prefix.len()..].join(" "), "the same name without \"U.S.\""));
+                        out.push((
+                            words[prefix.len()..].join(" "),
+                            "the same name without \"U.S.\"",
+                        ));
                     }
                 }
             }

@@ -251,6 +251,44 @@ fn split_clitics(chunk: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     out.push(r);
 }
 
+/// Where a chunk runs two sentences together for want of a space
+/// ("Iran.Richard"): the byte index just after the period, when a lower-case
+/// letter, the period, then an upper-case and a lower-case letter meet, and
+/// the word before the period has two letters or more and is no abbreviation.
+/// Web addresses ("CNN.com", "www.Example.org"), e-mail addresses, "U.S.",
+/// "p.m." and decimals are left alone.
+fn sentence_glue(chunk: &str) -> Option<usize> {
+    let b = chunk.as_bytes();
+    if b.len() < 5 || !chunk.contains('.') {
+        return None;
+    }
+    for i in 2..b.len().saturating_sub(2) {
+        if !(b[i] == b'.'
+            && b[i - 1].is_ascii_lowercase()
+            && b[i + 1].is_ascii_uppercase()
+            && b[i + 2].is_ascii_lowercase())
+        {
+            continue;
+        }
+        let mut ws = i;
+        while ws > 0 && b[ws - 1].is_ascii_alphabetic() {
+            ws -= 1;
+        }
+        if i - ws < 2 || (ws > 0 && matches!(b[ws - 1], b'.' | b'@' | b'/' | b'-')) {
+            continue;
+        }
+        if chunk.contains("://")
+            || chunk.contains('@')
+            || chunk[ws..].to_ascii_lowercase().starts_with("www.")
+            || is_abbreviation(&chunk[ws..=i])
+        {
+            continue;
+        }
+        return Some(i + 1);
+    }
+    None
+}
+
 /// Tokenizes one paragraph (byte range of `text`) into absolute token ranges.
 pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let para = &text[range.clone()];
@@ -263,12 +301,22 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     {
         if c.is_whitespace() {
             if let Some(s) = chunk_start.take() {
-                rel.clear();
-                split_chunk(&para[s..i], &mut rel);
-                out.extend(
-                    rel.iter()
-                        .map(|r| range.start + s + r.start..range.start + s + r.end),
-                );
+                // A missing space after a sentence ("Iran.Richard") splits
+                // the chunk into parts tokenized apart.
+                let mut part = s;
+                loop {
+                    let end = sentence_glue(&para[part..i]).map_or(i, |g| part + g);
+                    rel.clear();
+                    split_chunk(&para[part..end], &mut rel);
+                    out.extend(
+                        rel.iter()
+                            .map(|r| range.start + part + r.start..range.start + part + r.end),
+                    );
+                    if end == i {
+                        break;
+                    }
+                    part = end;
+                }
             }
         } else if chunk_start.is_none() {
             chunk_start = Some(i);
@@ -360,7 +408,19 @@ fn is_title_abbrev(t: &str) -> bool {
 pub fn segment(text: &str, kept: &[Range<usize>]) -> Vec<Sentence> {
     let mut sentences = Vec::new();
     let mut current: Vec<Range<usize>> = Vec::new();
-    let paras: Vec<Vec<Range<usize>>> = kept.iter().map(|r| tokenize(text, r.clone())).collect();
+    // Ranges that no line break separates are pieces of one paragraph whose
+    // inline junk was cut out: they are tokenized as one.
+    let mut paras: Vec<Vec<Range<usize>>> = Vec::new();
+    let mut prev_end: Option<usize> = None;
+    for r in kept {
+        let toks = tokenize(text, r.clone());
+        let same_par = prev_end.is_some_and(|e| e <= r.start && !text[e..r.start].contains('\n'));
+        match paras.last_mut() {
+            Some(last) if same_par => last.extend(toks),
+            _ => paras.push(toks),
+        }
+        prev_end = Some(r.end);
+    }
     for (p, toks) in paras.iter().enumerate() {
         let strs: Vec<&str> = toks.iter().map(|r| &text[r.clone()]).collect();
         for (i, r) in toks.iter().enumerate() {
@@ -487,5 +547,53 @@ mod tests {
         let s = words("He said \"no.\" Then he left.");
         assert_eq!(s.len(), 2);
         assert_eq!(s[0], vec!["He", "said", "\"", "no", ".", "\""]);
+    }
+
+    #[test]
+    fn joins_pieces_around_a_cut_link_run() {
+        let s = words("The vote was left to Governor Smith Alfred Bertram SmithBudget talks stall again Smith rivals plan rally MORE to settle the matter. Then they left.");
+        assert_eq!(
+            s,
+            vec![
+                vec![
+                    "The", "vote", "was", "left", "to", "Governor", "Smith", "to", "settle", "the",
+                    "matter", "."
+                ],
+                vec!["Then", "they", "left", "."]
+            ]
+        );
+        let s = words("He met Judge Tom Wade Thomas (Tom) Wade2020 hopefuls court donors MORE.");
+        assert_eq!(s, vec![vec!["He", "met", "Judge", "Tom", "Wade", "."]]);
+    }
+
+    #[test]
+    fn splits_sentences_glued_by_a_missing_space() {
+        let s = words("The envoy spoke of new curbs on Oman.Harold Finch said the talks failed.");
+        assert_eq!(
+            s,
+            vec![
+                vec!["The", "envoy", "spoke", "of", "new", "curbs", "on", "Oman", "."],
+                vec!["Harold", "Finch", "said", "the", "talks", "failed", "."]
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_abbreviations_addresses_and_decimals_whole() {
+        let s = words("He flew to the U.S. at 5 p.m. and read CNN.com, www.example.com and Gov.Brown said 2.5 percent.");
+        assert_eq!(s.len(), 1);
+        for t in [
+            "U.S.",
+            "p.m.",
+            "CNN.com",
+            "www.example.com",
+            "Gov.Brown",
+            "2.5",
+        ] {
+            assert!(s[0].iter().any(|w| w == t), "{t}: {:?}", s[0]);
+        }
+        assert_eq!(sentence_glue("Washington.Post"), Some(11));
+        assert_eq!(sentence_glue("D.C.Then"), None);
+        assert_eq!(sentence_glue("jane.Doe@example.com"), None);
     }
 }

@@ -437,12 +437,7 @@ impl MentionModel {
     /// The model shipped in the binary (`None` before the first training).
     pub fn shipped() -> Option<Arc<MentionModel>> {
         static M: OnceLock<Option<Arc<MentionModel>>> = OnceLock::new();
-        M.get_or_init(|| {
-            if let Ok(p) = std::env::var("NG_MENTION_MODEL") {
-                return MentionModel::load(Path::new(&p)).ok().map(Arc::new);
-            }
-            MentionModel::from_bytes(SHIPPED).ok().map(Arc::new)
-        })
+        M.get_or_init(|| MentionModel::from_bytes(SHIPPED).ok().map(Arc::new))
             .clone()
     }
 

@@ -8,8 +8,8 @@
 //! coreference's work, not new mentions.
 
 use super::learned::{
-    classes, dynamic_features, labels_to_spans, spans_to_labels, static_features, MentionModel,
-    DocStats, SentenceInput, NUM_CLASSES, TYPES,
+    classes, dynamic_features, labels_to_spans, spans_to_labels, static_features, DocStats,
+    MentionModel, SentenceInput, NUM_CLASSES, TYPES,
 };
 use crate::document::{Annotated, Document};
 use crate::ontology::EntityType;
