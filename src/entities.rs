@@ -620,6 +620,20 @@ fn refine(ann: &mut Annotated, model: &learned::MentionModel, ner: &[Vec<EntityS
                 added.push(learned_mention(g, ann, si, f));
                 continue;
             }
+            // "Peru's foreign ministry": the country stays a mention of its own.
+            let qualifier = over.len() == 1 && {
+                let m = &ann.mentions[over[0]];
+                m.kind == EntityType::Gpe
+                    && m.tokens.start == f.start
+                    && m.tokens.end < f.end
+                    && matches!(f.kind, EntityType::Org | EntityType::Facility)
+                    && crate::gazetteer::GENERIC_HEADS
+                        .contains(&ann.sentences[si].tokens[f.end - 1].lemma.as_str())
+            };
+            if qualifier {
+                added.push(learned_mention(g, ann, si, f));
+                continue;
+            }
             let inside = over.iter().all(|&i| {
                 let m = &ann.mentions[i];
                 f.start <= m.tokens.start && m.tokens.end <= f.end && m.is_name
@@ -728,7 +742,7 @@ fn qualify_generic(g: &Gazetteer, ann: &mut Annotated) {
         let m = &mut ann.mentions[i];
         let generic = matches!(m.kind, EntityType::Org | EntityType::Facility)
             && m.is_name
-            && m.key.is_empty()
+            && !m.key.contains(['|', '#'])
             && m.text.split_whitespace().last().is_some_and(|w| {
                 crate::gazetteer::GENERIC_HEADS.contains(&w.to_lowercase().as_str())
             });

@@ -734,7 +734,11 @@ fn variant_keys(e: &GlobalEntity) -> Vec<(String, &'static str)> {
             // city itself stays its own node.
             for a in e.aliases.iter().filter(|_| e.kind != EntityType::Gpe) {
                 let k = match_key(a);
-                if k != e.key && !k.is_empty() && !GENERIC_HEADS.contains(&k.as_str()) {
+                let generic = k
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|w| GENERIC_HEADS.contains(&w));
+                if k != e.key && !k.is_empty() && !generic {
                     out.push((k, "an alias of the entity in another article"));
                 }
             }
