@@ -872,11 +872,11 @@ fn group_key(toks: &[crate::document::Token]) -> (usize, String) {
 /// qualified mention of the article with the same head ("Russian hackers",
 /// "the 2016 presidential election"), when there is exactly one.
 fn join_bare_heads(ann: &mut Annotated) {
-    let head_of = |m: &Mention| -> Option<String> {
+    let head_of = |m: &Mention| -> String {
         let last = ann.sentences[m.sentence].tokens[m.tokens.end - 1]
             .form
             .to_lowercase();
-        Some(last.trim_end_matches('s').to_string())
+        last.trim_end_matches('s').to_string()
     };
     let nominal = |m: &Mention| {
         matches!(
@@ -893,15 +893,12 @@ fn join_bare_heads(ann: &mut Annotated) {
         if !bare {
             continue;
         }
-        let Some(h) = head_of(m) else { continue };
+        let h = head_of(m);
         let keys: std::collections::BTreeSet<&str> = ann
             .mentions
             .iter()
             .filter(|o| {
-                o.kind == m.kind
-                    && o.tokens.len() > 1
-                    && !o.key.is_empty()
-                    && head_of(o).as_deref() == Some(h.as_str())
+                o.kind == m.kind && o.tokens.len() > 1 && !o.key.is_empty() && head_of(o) == h
             })
             .map(|o| o.key.as_str())
             .collect();
@@ -963,27 +960,7 @@ fn drop_common_words(
                 || !g.lookup(&m.text).is_empty()
         })
         .collect();
-    if keep.iter().all(|&k| k) {
-        return;
-    }
-    let mut new_index = vec![usize::MAX; mentions.len()];
-    let mut n = 0;
-    for (i, &k) in keep.iter().enumerate() {
-        if k {
-            new_index[i] = n;
-            n += 1;
-        }
-    }
-    facts.retain_mut(|f| {
-        f.subject = new_index[f.subject];
-        f.object = new_index[f.object];
-        f.subject != usize::MAX && f.object != usize::MAX
-    });
-    let mut i = 0;
-    mentions.retain(|_| {
-        i += 1;
-        keep[i - 1]
-    });
+    retain_mentions(mentions, facts, &keep);
 }
 
 fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut Vec<StandingFact>) {
