@@ -373,6 +373,46 @@ pub fn detect(ann: &mut Annotated) {
     }
     join_spellings(ann);
     join_compass_words(ann);
+    name_parties(ann);
+}
+
+/// A party is one group under one name, whichever words an article uses:
+/// "the Republican Party", "the GOP", "GOP lawmakers" and "Republicans"
+/// are the Republicans' node.
+fn name_parties(ann: &mut Annotated) {
+    for m in &mut ann.mentions {
+        let low = m.name.to_lowercase();
+        let words: Vec<&str> = low.split_whitespace().collect();
+        let party = match m.kind {
+            EntityType::Group => {
+                let toks = &ann.sentences[m.sentence].tokens[m.tokens.clone()];
+                // "GOP lawmakers" is the party; "Senate Republicans" a group of its own.
+                let key = if m.key.starts_with("party|") || toks.is_empty() {
+                    m.key.clone()
+                } else {
+                    let (k, key) = group_key(toks);
+                    let first = toks[k].form.to_lowercase();
+                    if parties().contains_key(first.as_str()) {
+                        key
+                    } else {
+                        String::new()
+                    }
+                };
+                key.strip_prefix("party|")
+                    .and_then(|k| parties().get(k).copied())
+            }
+            EntityType::Org => match words[..] {
+                [w] | [w, "party"] => parties().get(w).copied(),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(p) = party {
+            m.name = p.to_string();
+            m.kind = EntityType::Group;
+            m.key = format!("party|{}", p.to_lowercase());
+        }
+    }
 }
 
 /// One edit (insertion, deletion, substitution) apart.
@@ -941,9 +981,16 @@ fn drop_common_words(
         .filter(|m| m.tokens.len() > 1)
         .flat_map(|m| m.text.split_whitespace().map(norm_token))
         .collect();
+    // A title's default affiliation ("Representative" → the U.S. House)
+    // stands for its organization, whatever its word.
+    let objects: HashSet<usize> = facts.iter().map(|f| f.object).collect();
     let keep: Vec<bool> = mentions
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
+            if objects.contains(&i) && !m.is_name {
+                return true;
+            }
             let low = norm_token(&m.text);
             let toks = &sentences[m.sentence].tokens;
             let start = m.tokens.start;
@@ -968,6 +1015,12 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
     let base = out.len();
     let mut i = 0;
     while i < n {
+        // "(R-Tenn.)", "D-N.Y.": a party and a state, not a place.
+        if let Some(party) = party_of_tag(c.words[i]) {
+            out.push(party_mention(c, i..i + 1, party));
+            i += 1;
+            continue;
+        }
         // Groups: "35 suspected Russian spies", "U.S. intelligence agencies".
         if let Some((end, m, country)) = group_at(g, c, i) {
             let gi = out.len();
@@ -1073,6 +1126,130 @@ fn detect_sentence(g: &Gazetteer, c: &Ctx, out: &mut Vec<Mention>, facts: &mut V
         i += 1;
     }
     person_facts(g, c, out, base, facts);
+    party_facts(g, c, out, base, facts);
+}
+
+/// The party of a US party–state tag: "R-Tenn." and "R-S.C." are
+/// Republicans, "D-Calif." Democrats (the AP convention).
+fn party_of_tag(word: &str) -> Option<&'static str> {
+    let (p, state) = word.split_once('-')?;
+    let party = match p {
+        "R" => "Republicans",
+        "D" => "Democrats",
+        _ => return None,
+    };
+    let ok = (2..=8).contains(&state.len())
+        && state.starts_with(|ch: char| ch.is_ascii_uppercase())
+        && state
+            .chars()
+            .all(|ch| ch.is_ascii_alphabetic() || ch == '.');
+    ok.then_some(party)
+}
+
+/// A mention of a party's group ("Republicans"), keyed as the party.
+fn party_mention(c: &Ctx, r: Range<usize>, party: &str) -> Mention {
+    let mut m = c.mention(r, party.to_string(), EntityType::Group);
+    m.key = format!("party|{}", party.to_lowercase());
+    m.why = "a party word";
+    m
+}
+
+/// The party a capitalized singular word names ("Republican", "Democrat",
+/// "Democratic", "GOP"), not a plural group.
+fn party_word(c: &Ctx, k: usize) -> Option<&'static str> {
+    let w = c.words.get(k)?;
+    if !is_cap(w) || (c.lower[k].ends_with('s') && c.lower[k] != "gop") {
+        return None;
+    }
+    parties().get(c.lower[k].as_str()).copied()
+}
+
+/// Party memberships stated around a person's name: a party–state tag
+/// after it ("Jane Roe (R-Tenn.)", "Jane Roe, D-Calif."), a party word
+/// before it or its title ("Republican Sen. Jane Roe", "Ohio Democrat Jane
+/// Roe"), or an apposition ("Jane Roe, a Missouri Democrat,").
+fn party_facts(
+    g: &Gazetteer,
+    c: &Ctx,
+    out: &mut Vec<Mention>,
+    base: usize,
+    facts: &mut Vec<StandingFact>,
+) {
+    let n = c.words.len();
+    let persons: Vec<usize> = (base..out.len())
+        .filter(|&i| out[i].kind == EntityType::Person && out[i].is_name)
+        .collect();
+    for p in persons {
+        let (ps, pe) = (out[p].tokens.start, out[p].tokens.end);
+        let mut found: Option<(Range<usize>, &'static str)> = None;
+        // After: "(R-Tenn.)" or ", R-Iowa".
+        let k = if matches!(c.words.get(pe), Some(&("(" | ","))) {
+            pe + 1
+        } else {
+            pe
+        };
+        if let Some(party) = c.words.get(k).and_then(|w| party_of_tag(w)) {
+            found = Some((k..k + 1, party));
+        }
+        // Before the name or its title.
+        if found.is_none() {
+            let j = g.title_before(&c.lower, ps).map_or(ps, |(ts, _)| ts);
+            if j > 0 {
+                if let Some(party) = party_word(c, j - 1) {
+                    found = Some((j - 1..j, party));
+                }
+            }
+        }
+        // Apposition: ", a Missouri Democrat" / ", the Iowa Republican who".
+        if found.is_none() && c.words.get(pe) == Some(&",") {
+            let mut k = pe + 1;
+            if matches!(c.lower.get(k).map(String::as_str), Some("a" | "an" | "the")) {
+                k += 1;
+            }
+            let limit = (k + 4).min(n);
+            // State names and adjectives: "a Missouri Democrat", "a moderate Republican".
+            while k < limit
+                && party_word(c, k).is_none()
+                && (is_cap(c.words[k]) || c.xpos.get(k) == Some(&"JJ"))
+            {
+                k += 1;
+            }
+            if k < limit {
+                if let Some(party) = party_word(c, k) {
+                    let ends = c
+                        .words
+                        .get(k + 1)
+                        .is_none_or(|w| !is_cap(w) || matches!(*w, "," | "." | ";" | ")"));
+                    if ends {
+                        found = Some((k..k + 1, party));
+                    }
+                }
+            }
+        }
+        let Some((r, party)) = found else { continue };
+        let trigger = c.text(r.clone());
+        // The word may already be a mention (the tag is, the tagger's "Republican" may be).
+        let a = match (base..out.len()).find(|&a| out[a].tokens == r) {
+            Some(a) => {
+                let key = format!("party|{}", party.to_lowercase());
+                out[a] = party_mention(c, r, party);
+                out[a].key = key;
+                a
+            }
+            None => {
+                out.push(party_mention(c, r, party));
+                out.len() - 1
+            }
+        };
+        if !facts.iter().any(|f| f.subject == p && f.object == a) {
+            facts.push(StandingFact {
+                subject: p,
+                relation: "member_of",
+                object: a,
+                trigger,
+            });
+        }
+    }
 }
 
 /// Facts that follow or precede a person's name rather than a title before
@@ -1100,6 +1277,12 @@ fn person_facts(
                     out[a].tokens.start == pe + 1
                         && matches!(out[a].kind, EntityType::Gpe | EntityType::Org)
                 }) {
+                    // "Senator Jane Roe of Ohio": the state she represents,
+                    // not a body she belongs to; the Senate stands.
+                    let within = g.lookup(&out[a].name).first().is_some_and(is_place);
+                    if within && title.default_affiliation.is_some() {
+                        continue;
+                    }
                     facts.retain(|f| f.subject != p);
                     facts.push(StandingFact {
                         subject: p,
@@ -1420,6 +1603,16 @@ fn title_fact(
         }
     });
     let trigger = c.text(ts..person_start);
+    // "U.S. Senator Jane Roe": the country named is the default body's
+    // country, so she sits in the body (the U.S. Senate), not just the state.
+    let aff = aff.filter(|m| {
+        let body_country = title
+            .default_affiliation
+            .as_ref()
+            .and_then(|d| g.lookup(d).first())
+            .and_then(|e| e.country.as_deref());
+        body_country != Some(m.name.as_str())
+    });
     match aff {
         Some(m) => {
             let ai = out.len();

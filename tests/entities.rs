@@ -142,3 +142,64 @@ fn middle_names_nicknames_and_acronyms_join_across_articles() {
     assert_eq!(rwsa.len(), 1, "{all:?}");
     assert_eq!(rwsa[0].2, vec!["c".to_string(), "d".to_string()]);
 }
+
+/// The entity stage's standing facts of one article: (person, relation,
+/// affiliation's name).
+fn facts(text: &str) -> Vec<(String, String, String)> {
+    let pipeline = Pipeline::new(newsgraph::lexicon::Lexicon::builtin());
+    let ann = pipeline.annotate(Document {
+        id: "a".to_string(),
+        text: text.to_string(),
+        ..Default::default()
+    });
+    let mut v: Vec<(String, String, String)> = ann
+        .facts
+        .iter()
+        .map(|f| {
+            (
+                ann.mentions[f.subject].name.clone(),
+                f.relation.to_string(),
+                ann.mentions[f.object].name.clone(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn party_tags_titles_and_appositions_give_memberships() {
+    let got = facts(
+        "Sen. Mark Ruddle (R-Tenn.) agreed with the plan, as did Jane Fieldhouse, R-Iowa. \
+         Democratic Rep. Luis Ocampo said it was fine. Ohio Democrat Peter Vance backed it. \
+         Paula Grant, a moderate Republican, disagreed. Senator Hal Brody of Ohio objected. \
+         U.S. Representative Nina Castle voted no. U.S. Trade Representative Roy Whitfield met them.\n",
+    );
+    let want: Vec<(String, String, String)> = [
+        ("Hal Brody", "member_of", "U.S. Senate"),
+        ("Jane Fieldhouse", "member_of", "Republicans"),
+        ("Luis Ocampo", "member_of", "Democrats"),
+        ("Luis Ocampo", "member_of", "U.S. House"),
+        ("Mark Ruddle", "member_of", "Republicans"),
+        ("Mark Ruddle", "member_of", "U.S. Senate"),
+        ("Nina Castle", "member_of", "U.S. House"),
+        ("Paula Grant", "member_of", "Republicans"),
+        ("Peter Vance", "member_of", "Democrats"),
+        ("Roy Whitfield", "member_of", "United States"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn party_names_are_one_group_and_tags_are_no_places() {
+    let g = build(&[(
+        "a",
+        "The Republican Party met in Ohio. GOP lawmakers said Sen. Ann Vole (R-Utah) would speak. \
+         Republicans cheered.\n",
+    )]);
+    assert_eq!(labels_of(&g, "GROUP"), vec!["Republicans".to_string()]);
+    assert_eq!(labels_of(&g, "GPE"), vec!["Ohio".to_string()]);
+}
