@@ -63,6 +63,7 @@ const NEUTER: [&str; 2] = ["it", "its"];
 
 /// Groups the mentions of `ann` into entities and resolves pronouns.
 pub fn resolve(ann: &mut Annotated) {
+    well_known_surnames(ann);
     let mut entities: Vec<LocalEntity> = Vec::new();
     let mut by_key: HashMap<(EntityType, String), usize> = HashMap::new();
     // Full person names first, so surnames find them wherever they appear.
@@ -195,6 +196,65 @@ pub fn resolve(ann: &mut Annotated) {
     resolve_pronouns(ann);
     resolve_plural_pronouns(ann);
     resolve_org_descriptions(ann);
+}
+
+/// A bare surname is the person the news covers under it
+/// (`data/gazetteer/persons.tsv`) when the article's only full name with
+/// that surname is a relative's: "President Trump" beside "Melania Trump"
+/// is not Melania. Not after "Ms."/"Mrs."/"first lady".
+fn well_known_surnames(ann: &mut Annotated) {
+    static P: std::sync::OnceLock<Vec<(&'static str, &'static str)>> = std::sync::OnceLock::new();
+    let table = P.get_or_init(|| {
+        include_str!("../data/gazetteer/persons.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .collect()
+    });
+    for &(surname, full) in table {
+        let full_key = match_key(full);
+        let mut relatives: Vec<String> = Vec::new();
+        let mut famous = false;
+        for m in ann.mentions.iter().filter(|m| m.kind == EntityType::Person) {
+            let key = match_key(&m.name);
+            if key == full_key {
+                famous = true;
+            } else if key.contains(' ')
+                && key.rsplit(' ').next() == Some(surname)
+                && !relatives.contains(&m.name)
+            {
+                relatives.push(m.name.clone());
+            }
+        }
+        if relatives.is_empty() || famous {
+            continue;
+        }
+        // "Mrs. Trump" is the article's one relative, when there is one.
+        let relative = (relatives.len() == 1).then(|| relatives[0].clone());
+        for si in 0..ann.sentences.len() {
+            for m in ann.mentions.iter_mut().filter(|m| {
+                m.sentence == si && m.kind == EntityType::Person && match_key(&m.name) == surname
+            }) {
+                let toks = &ann.sentences[si].tokens;
+                let before = |k: usize| {
+                    (m.tokens.start >= k).then(|| norm_token(&toks[m.tokens.start - k].form))
+                };
+                let female = matches!(
+                    before(1).as_deref(),
+                    Some("ms" | "mrs" | "miss" | "ms." | "mrs.")
+                ) || (before(1).as_deref() == Some("lady")
+                    && before(2).as_deref() == Some("first"));
+                if !female {
+                    m.name = full.to_string();
+                    m.key = String::new();
+                    m.why = "a bare surname the news uses for one well-known person, beside a relative's full name";
+                } else if let Some(r) = &relative {
+                    m.name = r.clone();
+                    m.key = String::new();
+                }
+            }
+        }
+    }
 }
 
 /// What is known of a person in this article: the titles before their name

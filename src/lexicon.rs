@@ -290,9 +290,40 @@ impl Lexicon {
     }
 }
 
+/// The CAMEO event code of a one-word verb or event noun (lower case, by
+/// lemma), from `data/lexicon/cameo.tsv` (derived from the PETRARCH2 verb
+/// dictionary by `scripts/cameo_lexicon.py`). A feature of the relation
+/// model, not a rule: what a code means for a relation is learned.
+pub fn cameo_code(lemma: &str) -> Option<&'static str> {
+    static T: std::sync::OnceLock<HashMap<&'static str, &'static str>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        include_str!("../data/lexicon/cameo.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                let word = f.next()?;
+                let _kind = f.next()?;
+                Some((word, f.next()?))
+            })
+            .collect()
+    })
+    .get(lemma)
+    .copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cameo_codes_of_verbs_and_event_nouns() {
+        assert_eq!(cameo_code("criticize"), Some("111"));
+        assert_eq!(cameo_code("praise"), Some("051"));
+        assert_eq!(cameo_code("threaten"), Some("130"));
+        assert_eq!(cameo_code("criticism"), Some("111"));
+        assert_eq!(cameo_code("banana"), None);
+    }
 
     #[test]
     fn verb_forms_cover_regular_and_irregular() {

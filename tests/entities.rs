@@ -203,3 +203,35 @@ fn party_names_are_one_group_and_tags_are_no_places() {
     assert_eq!(labels_of(&g, "GROUP"), vec!["Republicans".to_string()]);
     assert_eq!(labels_of(&g, "GPE"), vec!["Ohio".to_string()]);
 }
+
+#[test]
+fn a_bare_surname_beside_a_relative_is_the_well_known_person() {
+    let g = build(&[(
+        "a",
+        "President Trump met the French president on Friday. First lady Melania Trump visited a \
+         school. Trump later said the talks went well. Mrs. Trump thanked the teachers.\n",
+    )]);
+    let persons: Vec<(String, Vec<String>)> = g
+        .nodes()
+        .into_iter()
+        .filter(|n| n.kind.as_str() == "PERSON")
+        .map(|n| {
+            let mut a = n.aliases.clone();
+            a.sort();
+            (n.label.clone(), a)
+        })
+        .collect();
+    assert_eq!(
+        persons,
+        vec![
+            (
+                "Donald Trump".to_string(),
+                vec!["Donald Trump".to_string(), "Trump".to_string()]
+            ),
+            (
+                "Melania Trump".to_string(),
+                vec!["Melania Trump".to_string(), "Trump".to_string()]
+            ),
+        ]
+    );
+}

@@ -176,6 +176,8 @@ pub struct SentenceView<'a> {
     lex: Vec<Option<&'a str>>,
     lemmas: Vec<&'a str>,
     upos: Vec<&'static str>,
+    /// CAMEO event code of each token's lemma (verbs and event nouns).
+    cameo: Vec<Option<&'static str>>,
 }
 
 impl<'a> SentenceView<'a> {
@@ -207,9 +209,22 @@ impl<'a> SentenceView<'a> {
         let lex = (0..toks.len())
             .map(|i| lexicon.match_at(lower, i).map(|(t, _)| t.relation.as_str()))
             .collect();
+        let mut low = String::new();
+        let cameo = toks
+            .iter()
+            .map(|t| {
+                if !matches!(t.upos, "VERB" | "NOUN") {
+                    return None;
+                }
+                low.clear();
+                low.extend(t.lemma.chars().flat_map(char::to_lowercase));
+                crate::lexicon::cameo_code(&low)
+            })
+            .collect();
         SentenceView {
             tree,
             clusters,
+            cameo,
             lex,
             lemmas: toks.iter().map(|t| t.lemma.as_str()).collect(),
             upos: toks.iter().map(|t| t.upos).collect(),
@@ -420,6 +435,14 @@ pub fn relation_features(
             out.push(Key::new("lcacr").n(mid as u64).s(ra).s(rb).0);
             out.push(Key::new("lcacc").n(coarse as u64).s(ra).s(rb).0);
         }
+        // The event class of the trigger: an unseen verb of a known class
+        // ("berate" beside "criticize") reads like the known ones.
+        if let Some(code) = view.cameo[lca] {
+            let (root, code3) = (&code[..2], &code[..code.len().min(3)]);
+            out.push(Key::new("cam2").s(root).0);
+            out.push(Key::new("cam3").s(code3).0);
+            out.push(Key::new("cam2ty").s(root).s(ta).s(tb).0);
+        }
         if let Some(r) = view.lex[lca] {
             out.push(Key::new("lcalex").s(r).0);
             out.push(Key::new("lcalexr").s(r).s(ra).s(rb).s(prep_b).0);
@@ -447,6 +470,9 @@ pub fn relation_features(
                     out.push(Key::new("klex").s(rel).s(r).s(ra).s(rb).0);
                 }
                 out.push(Key::new("klem").s(rel).s(view.lemmas[k]).s(lca_lemma).0);
+                if let Some(code) = view.cameo[k] {
+                    out.push(Key::new("kcam").s(rel).s(&code[..2]).s(ra).s(rb).0);
+                }
             }
         }
     } else {
