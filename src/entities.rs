@@ -129,6 +129,12 @@ const EVENT_HEADS: [&str; 12] = [
 ];
 
 /// Lower-case words that may join the words of one name ("Ministry of Foreign Affairs").
+/// Lower-case particles inside personal names.
+const NAME_PARTICLES: [&str; 14] = [
+    "bin", "ibn", "bint", "von", "van", "der", "den", "de", "del", "della", "da", "dos", "du",
+    "abu",
+];
+
 const NAME_CONNECTORS: [&str; 12] = [
     "of", "for", "the", "de", "al", "bin", "von", "van", "la", "del", "da", "&",
 ];
@@ -374,6 +380,57 @@ pub fn detect(ann: &mut Annotated) {
     join_spellings(ann);
     join_compass_words(ann);
     name_parties(ann);
+    name_governments(ann);
+}
+
+/// "The Trump administration", "the Assad regime": a leader's government
+/// acts for the country. The country is the one the article makes the
+/// person lead; an administration whose leader's country is not stated
+/// is the United States, where the word names a government.
+fn name_governments(ann: &mut Annotated) {
+    let led: Vec<(String, String)> = ann
+        .facts
+        .iter()
+        .filter(|f| f.relation == "leader_of")
+        .filter_map(|f| {
+            let (s, o) = (ann.mentions.get(f.subject)?, ann.mentions.get(f.object)?);
+            (s.kind == EntityType::Person && o.kind == EntityType::Gpe).then(|| {
+                let key = crate::coref::match_key(&s.name);
+                let last = key.rsplit(' ').next().unwrap_or("").to_string();
+                (last, o.name.clone())
+            })
+        })
+        .collect();
+    let g = Gazetteer::get();
+    for m in &mut ann.mentions {
+        if !matches!(m.kind, EntityType::Gpe | EntityType::Org) || !m.is_name {
+            continue;
+        }
+        let words: Vec<&str> = m.name.split_whitespace().collect();
+        let [lead @ .., last] = words.as_slice() else {
+            continue;
+        };
+        let noun = last.to_lowercase();
+        if lead.is_empty()
+            || !matches!(noun.as_str(), "administration" | "government" | "regime")
+            || !lead.iter().all(|w| is_cap(w))
+            || !g.lookup(&lead.join(" ")).is_empty()
+        {
+            continue;
+        }
+        let surname = crate::coref::match_key(lead[lead.len() - 1]);
+        let country = led
+            .iter()
+            .find(|(s, _)| *s == surname)
+            .map(|(_, c)| c.clone())
+            .or_else(|| (noun == "administration").then(|| "United States".to_string()));
+        if let Some(c) = country {
+            m.name = c;
+            m.kind = EntityType::Gpe;
+            m.key = String::new();
+            m.why = "a leader's administration or government acts for the country";
+        }
+    }
 }
 
 /// A party is one group under one name, whichever words an article uses:
@@ -1407,6 +1464,32 @@ fn name_run_end(c: &Ctx, i: usize) -> usize {
                 .words
                 .get(k + 1)
                 .is_some_and(|n| n.starts_with(|ch: char| ch.is_ascii_digit()));
+        // "Bashar al-Assad", "Abdel Fattah el-Sisi": a particle glued to the surname.
+        let glued_particle = k > i
+            && w.split_once('-').is_some_and(|(p, rest)| {
+                matches!(p, "al" | "el" | "ad" | "as" | "ash" | "ul" | "bin") && is_cap(rest)
+            });
+        // "Ursula von der Leyen", "Osama bin Laden": particles between name words.
+        let particles = if k > i {
+            (k..n)
+                .take_while(|&j| NAME_PARTICLES.contains(&c.lower[j].as_str()))
+                .count()
+        } else {
+            0
+        };
+        if glued_particle {
+            k += 1;
+            end = k;
+            continue;
+        }
+        if particles > 0
+            && particles <= 2
+            && c.words.get(k + particles).is_some_and(|x| is_cap(x))
+            && !run_has_org_head(c, i, k)
+        {
+            k += particles;
+            continue;
+        }
         if is_cap(w)
             && (!CALENDAR.contains(&c.lower[k].as_str()) || surname_may)
             && (k == i || !NOT_NAMES.contains(&c.lower[k].as_str()) || c.lower[k] == "new")

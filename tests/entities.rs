@@ -235,3 +235,24 @@ fn a_bare_surname_beside_a_relative_is_the_well_known_person() {
         ]
     );
 }
+
+#[test]
+fn an_administration_is_its_country_and_particles_stay_in_names() {
+    let g = build(&[(
+        "a",
+        "The Harlow administration imposed sanctions on Syria on Monday. Syrian President Omar \
+         al-Rashid denied the claims, and the Rashid regime expelled two reporters. Ursula von \
+         der Brenn, a lawyer, objected.\n",
+    )]);
+    assert_eq!(
+        labels_of(&g, "GPE"),
+        vec!["Syria".to_string(), "United States".to_string()]
+    );
+    assert_eq!(
+        labels_of(&g, "PERSON"),
+        vec![
+            "Omar al-Rashid".to_string(),
+            "Ursula von der Brenn".to_string()
+        ]
+    );
+}
