@@ -211,47 +211,51 @@ fn well_known_surnames(ann: &mut Annotated) {
             .filter_map(|l| l.split_once('\t'))
             .collect()
     });
+    let keys: Vec<Option<String>> = ann
+        .mentions
+        .iter()
+        .map(|m| (m.kind == EntityType::Person).then(|| match_key(&m.name)))
+        .collect();
     for &(surname, full) in table {
         let full_key = match_key(full);
-        let mut relatives: Vec<String> = Vec::new();
-        let mut famous = false;
-        for m in ann.mentions.iter().filter(|m| m.kind == EntityType::Person) {
-            let key = match_key(&m.name);
-            if key == full_key {
-                famous = true;
-            } else if key.contains(' ')
-                && key.rsplit(' ').next() == Some(surname)
-                && !relatives.contains(&m.name)
+        if keys.iter().flatten().any(|k| *k == full_key) {
+            continue;
+        }
+        let mut relatives: Vec<&str> = Vec::new();
+        for (m, k) in ann.mentions.iter().zip(&keys) {
+            let Some(k) = k else { continue };
+            if k.contains(' ')
+                && k.rsplit(' ').next() == Some(surname)
+                && !relatives.contains(&m.name.as_str())
             {
-                relatives.push(m.name.clone());
+                relatives.push(&m.name);
             }
         }
-        if relatives.is_empty() || famous {
+        if relatives.is_empty() {
             continue;
         }
         // "Mrs. Trump" is the article's one relative, when there is one.
-        let relative = (relatives.len() == 1).then(|| relatives[0].clone());
-        for si in 0..ann.sentences.len() {
-            for m in ann.mentions.iter_mut().filter(|m| {
-                m.sentence == si && m.kind == EntityType::Person && match_key(&m.name) == surname
-            }) {
-                let toks = &ann.sentences[si].tokens;
-                let before = |k: usize| {
-                    (m.tokens.start >= k).then(|| norm_token(&toks[m.tokens.start - k].form))
-                };
-                let female = matches!(
-                    before(1).as_deref(),
-                    Some("ms" | "mrs" | "miss" | "ms." | "mrs.")
-                ) || (before(1).as_deref() == Some("lady")
-                    && before(2).as_deref() == Some("first"));
-                if !female {
-                    m.name = full.to_string();
-                    m.key = String::new();
-                    m.why = "a bare surname the news uses for one well-known person, beside a relative's full name";
-                } else if let Some(r) = &relative {
-                    m.name = r.clone();
-                    m.key = String::new();
-                }
+        let relative = (relatives.len() == 1).then(|| relatives[0].to_string());
+        for (m, k) in ann.mentions.iter_mut().zip(&keys) {
+            if k.as_deref() != Some(surname) {
+                continue;
+            }
+            let toks = &ann.sentences[m.sentence].tokens;
+            let before = |n: usize| {
+                (m.tokens.start >= n).then(|| norm_token(&toks[m.tokens.start - n].form))
+            };
+            let female = matches!(
+                before(1).as_deref(),
+                Some("ms" | "mrs" | "miss" | "ms." | "mrs.")
+            ) || (before(1).as_deref() == Some("lady")
+                && before(2).as_deref() == Some("first"));
+            if !female {
+                m.name = full.to_string();
+                m.key = String::new();
+                m.why = "a bare surname the news uses for one well-known person, beside a relative's full name";
+            } else if let Some(r) = &relative {
+                m.name = r.clone();
+                m.key = String::new();
             }
         }
     }

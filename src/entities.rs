@@ -438,30 +438,33 @@ fn name_governments(ann: &mut Annotated) {
 /// are the Republicans' node.
 fn name_parties(ann: &mut Annotated) {
     for m in &mut ann.mentions {
-        let low = m.name.to_lowercase();
-        let words: Vec<&str> = low.split_whitespace().collect();
         let party = match m.kind {
-            EntityType::Group => {
-                let toks = &ann.sentences[m.sentence].tokens[m.tokens.clone()];
-                // "GOP lawmakers" is the party; "Senate Republicans" a group of its own.
-                let key = if m.key.starts_with("party|") || toks.is_empty() {
-                    m.key.clone()
-                } else {
-                    let (k, key) = group_key(toks);
-                    let first = toks[k].form.to_lowercase();
-                    if parties().contains_key(first.as_str()) {
-                        key
+            EntityType::Group => match m.key.strip_prefix("party|") {
+                Some(k) => parties().get(k).copied(),
+                None => {
+                    // "GOP lawmakers" is the party; "Senate Republicans" a group of its own.
+                    let toks = &ann.sentences[m.sentence].tokens[m.tokens.clone()];
+                    if toks.is_empty() {
+                        None
                     } else {
-                        String::new()
+                        let (k, key) = group_key(toks);
+                        let first = toks[k].form.to_lowercase();
+                        if parties().contains_key(first.as_str()) {
+                            key.strip_prefix("party|")
+                                .and_then(|k| parties().get(k).copied())
+                        } else {
+                            None
+                        }
                     }
-                };
-                key.strip_prefix("party|")
-                    .and_then(|k| parties().get(k).copied())
-            }
-            EntityType::Org => match words[..] {
-                [w] | [w, "party"] => parties().get(w).copied(),
-                _ => None,
+                }
             },
+            EntityType::Org => {
+                let low = m.name.to_lowercase();
+                match low.split_whitespace().collect::<Vec<_>>()[..] {
+                    [w] | [w, "party"] => parties().get(w).copied(),
+                    _ => None,
+                }
+            }
             _ => None,
         };
         if let Some(p) = party {
@@ -1221,10 +1224,59 @@ fn party_word(c: &Ctx, k: usize) -> Option<&'static str> {
     parties().get(c.lower[k].as_str()).copied()
 }
 
-/// Party memberships stated around a person's name: a party–state tag
-/// after it ("Jane Roe (R-Tenn.)", "Jane Roe, D-Calif."), a party word
-/// before it or its title ("Republican Sen. Jane Roe", "Ohio Democrat Jane
-/// Roe"), or an apposition ("Jane Roe, a Missouri Democrat,").
+/// The named persons among `out[base..]`.
+fn named_persons(out: &[Mention], base: usize) -> Vec<usize> {
+    (base..out.len())
+        .filter(|&i| out[i].kind == EntityType::Person && out[i].is_name)
+        .collect()
+}
+
+/// The party word stated around the person name at tokens `ps..pe`, and
+/// where it stands: a party–state tag after it ("(R-Tenn.)", ", R-Iowa"),
+/// a party word before it or its title ("Republican Sen."), or an
+/// apposition (", a Missouri Democrat", ", the Iowa Republican who").
+fn party_near(
+    g: &Gazetteer,
+    c: &Ctx,
+    ps: usize,
+    pe: usize,
+) -> Option<(Range<usize>, &'static str)> {
+    let k = if matches!(c.words.get(pe), Some(&("(" | ","))) {
+        pe + 1
+    } else {
+        pe
+    };
+    if let Some(party) = c.words.get(k).and_then(|w| party_of_tag(w)) {
+        return Some((k..k + 1, party));
+    }
+    let j = g.title_before(&c.lower, ps).map_or(ps, |(ts, _)| ts);
+    if let Some(party) = j.checked_sub(1).and_then(|b| party_word(c, b)) {
+        return Some((j - 1..j, party));
+    }
+    if c.words.get(pe) != Some(&",") {
+        return None;
+    }
+    let mut k = pe + 1;
+    if matches!(c.lower.get(k).map(String::as_str), Some("a" | "an" | "the")) {
+        k += 1;
+    }
+    let limit = (k + 4).min(c.words.len());
+    // State names and adjectives: "a Missouri Democrat", "a moderate Republican".
+    while k < limit
+        && party_word(c, k).is_none()
+        && (is_cap(c.words[k]) || c.xpos.get(k) == Some(&"JJ"))
+    {
+        k += 1;
+    }
+    let party = (k < limit).then(|| party_word(c, k)).flatten()?;
+    let ends = c
+        .words
+        .get(k + 1)
+        .is_none_or(|w| !is_cap(w) || matches!(*w, "," | "." | ";" | ")"));
+    ends.then_some((k..k + 1, party))
+}
+
+/// Party memberships stated around each person's name ([`party_near`]).
 fn party_facts(
     g: &Gazetteer,
     c: &Ctx,
@@ -1232,65 +1284,16 @@ fn party_facts(
     base: usize,
     facts: &mut Vec<StandingFact>,
 ) {
-    let n = c.words.len();
-    let persons: Vec<usize> = (base..out.len())
-        .filter(|&i| out[i].kind == EntityType::Person && out[i].is_name)
-        .collect();
-    for p in persons {
+    for p in named_persons(out, base) {
         let (ps, pe) = (out[p].tokens.start, out[p].tokens.end);
-        let mut found: Option<(Range<usize>, &'static str)> = None;
-        // After: "(R-Tenn.)" or ", R-Iowa".
-        let k = if matches!(c.words.get(pe), Some(&("(" | ","))) {
-            pe + 1
-        } else {
-            pe
+        let Some((r, party)) = party_near(g, c, ps, pe) else {
+            continue;
         };
-        if let Some(party) = c.words.get(k).and_then(|w| party_of_tag(w)) {
-            found = Some((k..k + 1, party));
-        }
-        // Before the name or its title.
-        if found.is_none() {
-            let j = g.title_before(&c.lower, ps).map_or(ps, |(ts, _)| ts);
-            if j > 0 {
-                if let Some(party) = party_word(c, j - 1) {
-                    found = Some((j - 1..j, party));
-                }
-            }
-        }
-        // Apposition: ", a Missouri Democrat" / ", the Iowa Republican who".
-        if found.is_none() && c.words.get(pe) == Some(&",") {
-            let mut k = pe + 1;
-            if matches!(c.lower.get(k).map(String::as_str), Some("a" | "an" | "the")) {
-                k += 1;
-            }
-            let limit = (k + 4).min(n);
-            // State names and adjectives: "a Missouri Democrat", "a moderate Republican".
-            while k < limit
-                && party_word(c, k).is_none()
-                && (is_cap(c.words[k]) || c.xpos.get(k) == Some(&"JJ"))
-            {
-                k += 1;
-            }
-            if k < limit {
-                if let Some(party) = party_word(c, k) {
-                    let ends = c
-                        .words
-                        .get(k + 1)
-                        .is_none_or(|w| !is_cap(w) || matches!(*w, "," | "." | ";" | ")"));
-                    if ends {
-                        found = Some((k..k + 1, party));
-                    }
-                }
-            }
-        }
-        let Some((r, party)) = found else { continue };
         let trigger = c.text(r.clone());
         // The word may already be a mention (the tag is, the tagger's "Republican" may be).
         let a = match (base..out.len()).find(|&a| out[a].tokens == r) {
             Some(a) => {
-                let key = format!("party|{}", party.to_lowercase());
                 out[a] = party_mention(c, r, party);
-                out[a].key = key;
                 a
             }
             None => {
@@ -1320,9 +1323,7 @@ fn person_facts(
     facts: &mut Vec<StandingFact>,
 ) {
     let n = c.words.len();
-    let persons: Vec<usize> = (base..out.len())
-        .filter(|&i| out[i].kind == EntityType::Person && out[i].is_name)
-        .collect();
+    let persons = named_persons(out, base);
     let has_fact = |facts: &Vec<StandingFact>, p: usize| facts.iter().any(|f| f.subject == p);
     for p in persons {
         let (ps, pe) = (out[p].tokens.start, out[p].tokens.end);
