@@ -25,6 +25,38 @@ pub struct Document {
     pub text: String,
 }
 
+/// The longest title kept, in characters.
+pub const MAX_TITLE_CHARS: usize = 300;
+
+/// A title as the graph keeps it: its first non-empty line, whitespace
+/// collapsed, at most [`MAX_TITLE_CHARS`] characters (cut at a word, with an
+/// ellipsis). `None` when nothing is left.
+pub fn clip_title(title: &str) -> Option<String> {
+    let line = title.lines().map(str::trim).find(|l| !l.is_empty())?;
+    // Only the start of a huge line is looked at.
+    let mut end = line.len().min(MAX_TITLE_CHARS * 4 + 4);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let words: Vec<&str> = line[..end].split_whitespace().collect();
+    let mut out = words.join(" ");
+    if out.chars().count() <= MAX_TITLE_CHARS && end == line.len() {
+        return Some(out);
+    }
+    let mut cut = out
+        .char_indices()
+        .nth(MAX_TITLE_CHARS - 1)
+        .map_or(out.len(), |(i, _)| i);
+    if let Some(space) = out[..cut].rfind(' ') {
+        if space > cut / 2 {
+            cut = space;
+        }
+    }
+    out.truncate(cut);
+    out.push('\u{2026}');
+    Some(out)
+}
+
 /// A token: a word or punctuation mark, with its byte span in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {

@@ -150,7 +150,11 @@ pub fn doc_graph(ann: &Annotated) -> DocGraph {
         info: DocumentInfo {
             id: ann.doc.id.clone(),
             source: ann.doc.source.clone(),
-            title: ann.doc.title.clone(),
+            title: ann
+                .doc
+                .title
+                .as_deref()
+                .and_then(crate::document::clip_title),
             date: ann.doc.date.clone(),
             url: ann.doc.url.clone(),
         },

@@ -75,10 +75,54 @@ pub struct BuildArgs {
     /// document, sentence, joined words, reason).
     #[arg(long, value_name = "FILE")]
     pub explain_merges: Option<PathBuf>,
+    /// Documents longer than this are cut to it, with a warning naming them
+    /// (a number of bytes, or with a K, M or G suffix; 0 for no limit).
+    #[arg(long, value_name = "BYTES", default_value = "10M", value_parser = parse_bytes)]
+    pub max_document_bytes: usize,
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }
+
+/// Parses a byte count such as `10M`, `512K`, `1G` or `2000000`.
+pub fn parse_bytes(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m: usize = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => {
+                    return Err(format!(
+                        "'{s}' is not a size: use bytes or a K, M or G suffix"
+                    ))
+                }
+            };
+            (&t[..i], m)
+        }
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("'{s}' is not a size: use bytes or a K, M or G suffix"))
+}
+
+/// Documents longer than this are processed in parts of at most this many
+/// bytes (cut at paragraphs), so that time and memory stay linear in the
+/// length of any input; no news article comes near it.
+pub const PART_BYTES: usize = 64 * 1024;
+
+/// A batch of documents is processed once it holds this many documents…
+const BATCH_DOCUMENTS: usize = 256;
+/// …or this many bytes of text, so that memory stays bounded whatever the
+/// documents' sizes.
+const BATCH_BYTES: usize = 64 << 20;
+
+/// The most worker threads per core that `--threads` accepts.
+pub const MAX_THREADS_PER_CORE: usize = 4;
 
 /// Which shipped dependency parser the pipeline runs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -135,6 +179,8 @@ pub struct Pipeline {
     parser: &'static Parser,
     /// Record merge decisions (see [`Pipeline::build_explained`]).
     pub explain: bool,
+    /// Longer documents are cut to this many bytes, with a warning (0: no limit).
+    pub max_document_bytes: usize,
 }
 
 impl Pipeline {
@@ -166,6 +212,7 @@ impl Pipeline {
             extractor,
             parser: options.parser.parser(),
             explain: false,
+            max_document_bytes: 0,
         }
     }
 
@@ -180,9 +227,84 @@ impl Pipeline {
         ann
     }
 
-    /// One document's contribution to the graph.
+    /// One document's contribution to the graph. A document over
+    /// [`PART_BYTES`] is processed in parts (in parallel), whose
+    /// contributions are joined with evidence offsets into the whole text.
     pub fn process(&self, doc: Document) -> DocGraph {
-        doc_graph(&self.annotate(doc))
+        if doc.text.len() <= PART_BYTES {
+            return doc_graph(&self.annotate(doc));
+        }
+        let ranges = crate::segment::parts(&doc.text, PART_BYTES);
+        let mut char_starts = Vec::with_capacity(ranges.len());
+        let (mut byte, mut ch) = (0, 0);
+        for r in &ranges {
+            ch += doc.text[byte..r.start].chars().count();
+            byte = r.start;
+            char_starts.push(ch);
+        }
+        let pieces: Vec<DocGraph> = ranges
+            .par_iter()
+            .zip(char_starts.par_iter())
+            .enumerate()
+            .map(|(k, (r, &offset))| {
+                let part = Document {
+                    id: doc.id.clone(),
+                    source: doc.source.clone(),
+                    // The first part's record stands for the document.
+                    title: if k == 0 { doc.title.clone() } else { None },
+                    date: doc.date.clone(),
+                    url: doc.url.clone(),
+                    text: doc.text[r.clone()].to_string(),
+                };
+                let mut g = doc_graph(&self.annotate(part));
+                for rel in &mut g.relations {
+                    rel.evidence.start += offset;
+                    rel.evidence.end += offset;
+                }
+                g
+            })
+            .collect();
+        let mut pieces = pieces.into_iter();
+        let mut whole = pieces
+            .next()
+            .unwrap_or_else(|| doc_graph(&Annotated::default()));
+        for mut g in pieces {
+            let base = whole.entities.len();
+            for rel in &mut g.relations {
+                rel.source += base;
+                rel.target += base;
+            }
+            whole.entities.append(&mut g.entities);
+            whole.relations.append(&mut g.relations);
+        }
+        whole
+    }
+
+    /// Cuts a document over `max_document_bytes` at the last space before
+    /// the limit, saying so through `warn`.
+    fn limit(&self, mut doc: Document, warn: &mut dyn FnMut(&str)) -> Document {
+        let max = self.max_document_bytes;
+        if max == 0 || doc.text.len() <= max {
+            return doc;
+        }
+        let mut cut = max;
+        while !doc.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if let Some(space) = doc.text[..cut].rfind(char::is_whitespace) {
+            if space > cut / 2 {
+                cut = space;
+            }
+        }
+        warn(&format!(
+            "{} ({}): document of {} cut to its first {} (--max-document-bytes)",
+            doc.source,
+            doc.id,
+            human_bytes(doc.text.len()),
+            human_bytes(cut)
+        ));
+        doc.text.truncate(cut);
+        doc
     }
 
     /// Builds the graph from a stream of documents; warnings go to `warn`.
@@ -204,23 +326,31 @@ impl Pipeline {
         progress: &ProgressBar,
         warn: &mut dyn FnMut(&str),
     ) -> (KnowledgeGraph, Vec<crate::merge::MergeNote>, usize) {
-        const BATCH: usize = 256;
         let mut merger = if self.explain {
             Merger::explaining()
         } else {
             Merger::new()
         };
-        let mut batch: Vec<Document> = Vec::with_capacity(BATCH);
+        let mut batch: Vec<Document> = Vec::with_capacity(BATCH_DOCUMENTS);
+        let mut batch_bytes = 0usize;
         let mut built = 0usize;
         loop {
             let next = docs.next();
             let done = next.is_none();
             match next {
-                Some(Ok(d)) => batch.push(d),
+                Some(Ok(d)) => {
+                    let d = self.limit(d, warn);
+                    batch_bytes += d.text.len();
+                    batch.push(d);
+                }
                 Some(Err(w)) => warn(&w.0),
                 None => {}
             }
-            if batch.len() == BATCH || (done && !batch.is_empty()) {
+            if batch.len() == BATCH_DOCUMENTS
+                || batch_bytes >= BATCH_BYTES
+                || (done && !batch.is_empty())
+            {
+                batch_bytes = 0;
                 let graphs: Vec<DocGraph> = std::mem::take(&mut batch)
                     .into_par_iter()
                     .map(|d| self.process(d))
@@ -258,8 +388,15 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         None => Lexicon::builtin(),
     };
     if let Some(n) = args.threads {
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
         if n == 0 {
             bail!("--threads must be at least 1");
+        }
+        if n > cores * MAX_THREADS_PER_CORE {
+            bail!(
+                "--threads {n} is more than {MAX_THREADS_PER_CORE} per core on this machine's {cores} cores: use at most {}",
+                cores * MAX_THREADS_PER_CORE
+            );
         }
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -309,6 +446,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         },
     );
     pipeline.explain = args.explain_merges.is_some();
+    pipeline.max_document_bytes = args.max_document_bytes;
     let mut warn = |w: &str| progress.suspend(|| eprintln!("newsgraph: warning: {w}"));
     let (graph, notes, built) =
         pipeline.build_explained(DocumentStream::new(inputs), &progress, &mut warn);
@@ -352,6 +490,17 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `52.4 MB`, `10.0 MB`, `512 bytes`.
+fn human_bytes(n: usize) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MB", n as f64 / (1 << 20) as f64)
+    } else if n >= 1 << 10 {
+        format!("{:.1} KB", n as f64 / (1 << 10) as f64)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 fn summary(args: &BuildArgs, graph: &KnowledgeGraph, built: usize, written: &str) {

@@ -146,7 +146,10 @@ impl Iterator for DocumentStream {
         loop {
             if let Some(cur) = &mut self.current {
                 if let Some(item) = cur.next() {
-                    return Some(item);
+                    return Some(item.map(|mut d| {
+                        d.title = d.title.as_deref().and_then(crate::document::clip_title);
+                        d
+                    }));
                 }
                 self.current = None;
             }
@@ -287,7 +290,7 @@ pub fn text_document(id: &str, source: &str, text: String) -> Document {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
-        .map(|l| l.trim_start_matches('#').trim().to_string());
+        .and_then(|l| crate::document::clip_title(l.trim_start_matches('#')));
     Document {
         id: id.to_string(),
         source: source.to_string(),
@@ -638,5 +641,24 @@ mod tests {
     fn text_title_is_first_non_empty_line() {
         let d = text_document("a", "a.md", "\n\n# Big news\n\nBody.".into());
         assert_eq!(d.title.as_deref(), Some("Big news"));
+    }
+
+    #[test]
+    fn a_title_is_one_line_of_at_most_300_characters() {
+        let long = "word ".repeat(100_000);
+        let d = text_document("a", "a.txt", long.clone());
+        // Cut at the last word that fits 299 characters, then the ellipsis.
+        assert_eq!(
+            d.title.unwrap(),
+            format!("{}\u{2026}", vec!["word"; 59].join(" "))
+        );
+        assert_eq!(
+            crate::document::clip_title("  Two\t spaces  \nsecond line").as_deref(),
+            Some("Two spaces")
+        );
+        let unbroken = "x".repeat(1000);
+        let t = crate::document::clip_title(&unbroken).unwrap();
+        assert_eq!(t, format!("{}\u{2026}", "x".repeat(299)));
+        assert_eq!(crate::document::clip_title(" \n "), None);
     }
 }

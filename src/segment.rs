@@ -67,6 +67,15 @@ const SENTENCE_STARTERS: [&str; 40] = [
     "then",
 ];
 
+/// The longest run of characters without a space that is tokenized as
+/// one (longer than any word or ordinary web address); longer runs are cut.
+pub const MAX_CHUNK_BYTES: usize = 128;
+
+/// The most tokens in one sentence: a longer "sentence" (a list, a dump
+/// without punctuation) is cut into pieces, so that parsing and the relation
+/// candidates, which grow with the square of a sentence, stay bounded.
+pub const MAX_SENTENCE_TOKENS: usize = 400;
+
 /// Contractions split off the end of a word (matched lower-case, apostrophes normalized).
 const CLITICS: [&str; 8] = ["n't", "'s", "'re", "'ve", "'ll", "'d", "'m", "s'"];
 
@@ -301,21 +310,36 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     {
         if c.is_whitespace() {
             if let Some(s) = chunk_start.take() {
-                // A missing space after a sentence ("Iran.Richard") splits
-                // the chunk into parts tokenized apart.
-                let mut part = s;
-                loop {
-                    let end = sentence_glue(&para[part..i]).map_or(i, |g| part + g);
-                    rel.clear();
-                    split_chunk(&para[part..end], &mut rel);
-                    out.extend(
-                        rel.iter()
-                            .map(|r| range.start + part + r.start..range.start + part + r.end),
-                    );
-                    if end == i {
-                        break;
+                // A run without spaces longer than any word (a scraped dump,
+                // a data blob) is cut into pieces first, so that the work per
+                // character stays bounded.
+                let mut piece: usize = s;
+                while piece < i {
+                    let mut piece_end = (piece + MAX_CHUNK_BYTES).min(i);
+                    while !para.is_char_boundary(piece_end) {
+                        piece_end -= 1;
                     }
-                    part = end;
+                    if piece_end == piece {
+                        piece_end = i;
+                    }
+                    // A missing space after a sentence ("Iran.Richard") splits
+                    // the chunk into parts tokenized apart.
+                    let mut part = piece;
+                    loop {
+                        let end =
+                            sentence_glue(&para[part..piece_end]).map_or(piece_end, |g| part + g);
+                        rel.clear();
+                        split_chunk(&para[part..end], &mut rel);
+                        out.extend(
+                            rel.iter()
+                                .map(|r| range.start + part + r.start..range.start + part + r.end),
+                        );
+                        if end == piece_end {
+                            break;
+                        }
+                        part = end;
+                    }
+                    piece = piece_end;
                 }
             }
         } else if chunk_start.is_none() {
@@ -344,6 +368,9 @@ fn ends_sentence(toks: &[&str], i: usize) -> bool {
     // Closing quotes and brackets belong to the sentence that ends.
     let mut j = i + 1;
     while matches!(n, "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]") {
+        if j > i + 8 {
+            return false;
+        }
         j += 1;
         match toks.get(j) {
             Some(x) => n = x,
@@ -372,8 +399,11 @@ fn ends_sentence(toks: &[&str], i: usize) -> bool {
 /// Whether the closing quote tokens after position `i` end the sentence.
 fn ends_after_quotes(toks: &[&str], i: usize) -> bool {
     // i is a closing quote; a terminal mark before it, and a capital after.
+    // Looks back over a few closing marks only: a run of thousands of quotes
+    // must not make this quadratic.
     let mut k = i;
-    while k > 0 && matches!(toks[k], "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]") {
+    while k > 0 && i - k < 8 && matches!(toks[k], "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]")
+    {
         k -= 1;
     }
     if !matches!(toks[k], "." | "!" | "?" | "\u{2026}") {
@@ -425,6 +455,15 @@ pub fn segment(text: &str, kept: &[Range<usize>]) -> Vec<Sentence> {
         let strs: Vec<&str> = toks.iter().map(|r| &text[r.clone()]).collect();
         for (i, r) in toks.iter().enumerate() {
             current.push(r.clone());
+            // Over-long sentences end at a clause mark late in the window,
+            // else at the limit.
+            if current.len() >= MAX_SENTENCE_TOKENS
+                || (current.len() >= MAX_SENTENCE_TOKENS * 3 / 4
+                    && matches!(strs[i], ";" | "," | ":" | "\u{2014}"))
+            {
+                push_sentence(text, &mut current, &mut sentences);
+                continue;
+            }
             let is_closing_quote =
                 matches!(strs[i], "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]");
             let end = if is_closing_quote {
@@ -446,6 +485,45 @@ pub fn segment(text: &str, kept: &[Range<usize>]) -> Vec<Sentence> {
     }
     push_sentence(text, &mut current, &mut sentences);
     sentences
+}
+
+/// Cuts a long text into consecutive byte ranges of at most `max` bytes,
+/// each ending at a paragraph break where one falls in the second half of
+/// the window, else at a line break, a sentence end or a space, else at a
+/// character boundary. The ranges cover the text without gaps.
+pub fn parts(text: &str, max: usize) -> Vec<Range<usize>> {
+    let max = max.max(8);
+    let mut out = Vec::new();
+    let mut start = 0;
+    while text.len() - start > max {
+        let mut hard = start + max;
+        while !text.is_char_boundary(hard) {
+            hard -= 1;
+        }
+        let mut half = start + max / 2;
+        while !text.is_char_boundary(half) {
+            half += 1;
+        }
+        let window = &text[half..hard];
+        let end = window
+            .rfind("\n\n")
+            .map(|i| i + 2)
+            .or_else(|| window.rfind('\n').map(|i| i + 1))
+            .or_else(|| window.rfind(". ").map(|i| i + 2))
+            .or_else(|| window.rfind(' ').map(|i| i + 1))
+            .map_or(hard, |i| half + i);
+        let end = if end <= start {
+            hard.max(start + 1)
+        } else {
+            end
+        };
+        out.push(start..end);
+        start = end;
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(start..text.len());
+    }
+    out
 }
 
 fn push_sentence(text: &str, current: &mut Vec<Range<usize>>, out: &mut Vec<Sentence>) {
@@ -479,6 +557,50 @@ mod tests {
             .into_iter()
             .map(|s| s.tokens.into_iter().map(|t| t.form).collect())
             .collect()
+    }
+
+    #[test]
+    fn long_texts_are_cut_into_parts_at_paragraphs_then_sentences_then_spaces() {
+        let text = "First para here.\n\nSecond one. Third sentence goes on and on";
+        let p = parts(text, 24);
+        assert_eq!(
+            p.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>(),
+            vec![
+                "First para here.\n\n",
+                "Second one. Third ",
+                "sentence goes on and on"
+            ]
+        );
+        let blob = "é".repeat(20);
+        let p = parts(&blob, 9);
+        assert_eq!(p, vec![0..8, 8..16, 16..24, 24..32, 32..40]);
+        assert_eq!(parts("short", 100), vec![0..5]);
+    }
+
+    #[test]
+    fn over_long_sentences_and_runs_are_cut() {
+        let text = format!("{}.", vec!["word"; 1000].join(" "));
+        let lens: Vec<usize> = words(&text).iter().map(Vec::len).collect();
+        assert_eq!(lens, vec![400, 400, 201]);
+        let text = format!(
+            "{}, then {}.",
+            vec!["w"; 350].join(" "),
+            vec!["xx"; 100].join(" ")
+        );
+        let lens: Vec<usize> = words(&text).iter().map(Vec::len).collect();
+        assert_eq!(lens, vec![351, 102]);
+        let blob = format!("A {} bb.", "z".repeat(300));
+        assert_eq!(
+            words(&blob),
+            vec![vec![
+                "A".to_string(),
+                "z".repeat(128),
+                "z".repeat(128),
+                "z".repeat(44),
+                "bb".to_string(),
+                ".".to_string()
+            ]]
+        );
     }
 
     #[test]

@@ -256,15 +256,16 @@ pub fn write_folder_atomic(path: &Path, fill: impl FnOnce(&Path) -> Result<()>) 
     };
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create folder {}", parent.display()))?;
+    sweep_stale(&parent);
     let tmp = builder(true)
-        .prefix(&format!(".{name}."))
+        .prefix(&temp_prefix(&name))
         .tempdir_in(&parent)
         .with_context(|| format!("cannot write in {}", parent.display()))?;
     fill(tmp.path())?;
     if existing {
         // Move the old folder aside first: rename cannot replace a folder.
         let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old."))
+            .prefix(&temp_prefix(&format!("{name}.old")))
             .tempdir_in(&parent)
             .with_context(|| format!("cannot write in {}", parent.display()))?;
         let aside = old.path().join("old");
@@ -282,6 +283,53 @@ pub fn write_folder_atomic(path: &Path, fill: impl FnOnce(&Path) -> Result<()>) 
     // The temporary folder now lives at `path`: keep it.
     let _ = tmp.keep();
     Ok(())
+}
+
+/// Every temporary file and folder newsgraph writes beside an output starts
+/// with this, then the writing process's id: a run killed before its rename
+/// leaves one behind, and the next run into that folder removes it.
+pub const TEMP_PREFIX: &str = ".newsgraph-tmp-";
+
+fn temp_prefix(name: &str) -> String {
+    format!("{TEMP_PREFIX}{}-{name}.", std::process::id())
+}
+
+/// Removes the temporaries in `dir` that runs no longer alive left behind
+/// (killed before they could rename them into place). Where process ids
+/// cannot be checked (no /proc), those older than a day are removed.
+pub fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let proc_fs = Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let stale = if pid == std::process::id() {
+            false
+        } else if proc_fs {
+            !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 24 * 3600)
+        };
+        if stale {
+            let path = entry.path();
+            let _ = match entry.file_type() {
+                Ok(t) if t.is_dir() => std::fs::remove_dir_all(&path),
+                _ => std::fs::remove_file(&path),
+            };
+        }
+    }
 }
 
 /// A temporary file or folder builder whose result gets the usual
@@ -310,7 +358,13 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
     };
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    sweep_stale(&dir);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut tmp = builder(false)
+        .prefix(&temp_prefix(&name))
         .tempfile_in(&dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     {
@@ -322,4 +376,47 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_killed_runs_temporaries_are_removed_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has an id this large (Linux caps them at 2^22).
+        let stale_file = dir
+            .path()
+            .join(format!("{TEMP_PREFIX}999999999-graph.json.a1b2"));
+        let stale_dir = dir.path().join(format!("{TEMP_PREFIX}999999999-kuzu.c3d4"));
+        std::fs::write(&stale_file, "half a graph").unwrap();
+        std::fs::create_dir(&stale_dir).unwrap();
+        std::fs::write(stale_dir.join("nodes.csv"), "x").unwrap();
+        // One of this (live) process's, and a file of the user's.
+        let live = dir.path().join(format!(
+            "{TEMP_PREFIX}{}-other.json.e5f6",
+            std::process::id()
+        ));
+        std::fs::write(&live, "in progress").unwrap();
+        std::fs::write(dir.path().join(".newsgraph-notes"), "mine").unwrap();
+        write_atomic(&dir.path().join("graph.json"), |w| {
+            w.write_all(b"{}")?;
+            Ok(())
+        })
+        .unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            vec![
+                ".newsgraph-notes".to_string(),
+                format!("{TEMP_PREFIX}{}-other.json.e5f6", std::process::id()),
+                "graph.json".to_string()
+            ]
+        );
+    }
 }

@@ -134,6 +134,10 @@ pub struct QueryArgs {
     /// to about 80 characters).
     #[arg(long, global = true)]
     pub evidence: bool,
+    /// Stop a query that runs longer than this many seconds (exit 2);
+    /// 0 for no limit.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
     /// The question.
     #[command(subcommand)]
     pub command: QueryCommand,
@@ -156,20 +160,71 @@ pub enum QueryCommand {
     Sparql(sparql::SparqlArgs),
 }
 
+/// Stack of the thread a query runs on: deep but legal queries (long
+/// chains of conditions) recurse in the SPARQL engine; only the pages used
+/// are ever allocated.
+const QUERY_STACK_BYTES: usize = 512 << 20;
+
+/// Runs `f` on a thread of its own with a deep stack, and gives up after
+/// `timeout` (when given) with an error that says so. A query that ran over
+/// keeps its thread until the process exits, which the CLI does at once.
+pub fn run_limited<T: Send + 'static>(
+    timeout: Option<std::time::Duration>,
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("query".into())
+        .stack_size(QUERY_STACK_BYTES)
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .map_err(|e| anyhow::anyhow!("cannot start the query: {e}"))?;
+    let answer = match timeout {
+        Some(t) => rx.recv_timeout(t).map_err(|e| match e {
+            std::sync::mpsc::RecvTimeoutError::Timeout => anyhow::anyhow!(
+                "the query ran longer than {}s and was stopped (raise --timeout, or 0 for no limit)",
+                t.as_secs_f64()
+            ),
+            std::sync::mpsc::RecvTimeoutError::Disconnected => {
+                anyhow::anyhow!("the query failed")
+            }
+        })?,
+        None => rx.recv().map_err(|_| anyhow::anyhow!("the query failed"))?,
+    };
+    answer
+}
+
 /// Runs `newsgraph query`.
 pub fn run(args: QueryArgs) -> Result<ExitCode> {
+    if !(args.timeout >= 0.0 && args.timeout.is_finite()) {
+        bail!("--timeout must be a number of seconds, 0 or more");
+    }
+    // The query text is read first: waiting for it is not the query's time.
+    let sparql_text = match &args.command {
+        QueryCommand::Sparql(a) => Some(sparql::query_text(a)?),
+        _ => None,
+    };
     let engine = Engine::load(&args.graph)?;
+    let timeout = (args.timeout > 0.0).then(|| std::time::Duration::from_secs_f64(args.timeout));
     let out = Printer {
         format: args.format,
         full: args.evidence,
     };
-    match args.command {
-        QueryCommand::Path(a) => out.print(&engine, &path::run(&engine, &a)?),
-        QueryCommand::Neighbors(a) => out.print(&engine, &neighbors::run(&engine, &a)?),
-        QueryCommand::Edges(a) => out.print(&engine, &edges::run(&engine, &a)?),
-        QueryCommand::Entities(a) => out.print(&engine, &entities::run(&engine, &a)?),
-        QueryCommand::Sparql(a) => sparql::run(&engine.graph, &a, args.format),
-    }
+    let command = args.command;
+    let (bytes, code) = run_limited(timeout, move || match command {
+        QueryCommand::Path(a) => out.render(&engine, &path::run(&engine, &a)?),
+        QueryCommand::Neighbors(a) => out.render(&engine, &neighbors::run(&engine, &a)?),
+        QueryCommand::Edges(a) => out.render(&engine, &edges::run(&engine, &a)?),
+        QueryCommand::Entities(a) => out.render(&engine, &entities::run(&engine, &a)?),
+        QueryCommand::Sparql(_) => sparql::answer(
+            &engine.graph,
+            sparql_text.as_deref().unwrap_or_default(),
+            out.format,
+        ),
+    })?;
+    write_stdout(&bytes)?;
+    Ok(code)
 }
 
 struct Printer {
@@ -178,7 +233,7 @@ struct Printer {
 }
 
 impl Printer {
-    fn print(&self, engine: &Engine, answer: &impl Answer) -> Result<ExitCode> {
+    fn render(&self, engine: &Engine, answer: &impl Answer) -> Result<(Vec<u8>, ExitCode)> {
         let bytes = match self.format {
             OutputFormat::Table => answer.text(engine, self.full).into_bytes(),
             OutputFormat::Json => {
@@ -189,12 +244,12 @@ impl Printer {
             OutputFormat::Dot => answer.subgraph(engine).render(&engine.graph, false)?,
             OutputFormat::Svg => answer.subgraph(engine).render(&engine.graph, true)?,
         };
-        write_stdout(&bytes)?;
-        Ok(if answer.is_empty() {
+        let code = if answer.is_empty() {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
-        })
+        };
+        Ok((bytes, code))
     }
 }
 

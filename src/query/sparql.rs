@@ -3,7 +3,7 @@
 //! Turtle/N-Triples export, so queries transfer).
 
 use crate::graph::KnowledgeGraph;
-use crate::query::{write_stdout, OutputFormat};
+use crate::query::OutputFormat;
 use anyhow::{bail, Context, Result};
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -218,8 +218,9 @@ fn parse(query: &str) -> Result<oxigraph::sparql::PreparedSparqlQuery> {
     })
 }
 
-/// Runs `query` against `store`.
+/// Runs `query` against `store` (within [`check_limits`]).
 pub fn ask(store: &Store, query: &str) -> Result<SparqlAnswer> {
+    check_limits(query)?;
     execute(store, parse(query)?)
 }
 
@@ -335,27 +336,107 @@ pub fn render(answer: &SparqlAnswer, format: OutputFormat) -> Result<Vec<u8>> {
     })
 }
 
-/// Runs `query sparql`.
-pub fn run(graph: &KnowledgeGraph, args: &SparqlArgs, format: OutputFormat) -> Result<ExitCode> {
-    if matches!(format, OutputFormat::Dot | OutputFormat::Svg) {
-        bail!("query sparql prints a table or JSON: use --format table or --format json");
-    }
-    let query = match args.query.as_deref() {
+/// The query of `query sparql`: the argument, or standard input for `-` or
+/// nothing.
+pub fn query_text(args: &SparqlArgs) -> Result<String> {
+    Ok(match args.query.as_deref() {
         Some(q) if q != "-" => q.to_string(),
         _ => {
             let mut q = String::new();
             std::io::stdin()
+                .take(MAX_QUERY_BYTES as u64 + 1)
                 .read_to_string(&mut q)
                 .context("cannot read the SPARQL query from standard input")?;
             q
         }
-    };
+    })
+}
+
+/// The longest query accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 256 << 10;
+/// The deepest nesting of brackets accepted.
+pub const MAX_QUERY_NESTING: usize = 100;
+
+/// Refuses, with a one-line reason, a query that is too long or nests
+/// brackets too deep: the SPARQL parser and evaluator recurse on nesting,
+/// and a hostile query must not overflow the stack. Strings, comments and
+/// IRIs are skipped when counting.
+pub fn check_limits(query: &str) -> Result<()> {
+    if query.len() > MAX_QUERY_BYTES {
+        bail!(
+            "the SPARQL query is longer than the limit of {} KiB",
+            MAX_QUERY_BYTES >> 10
+        );
+    }
+    let b = query.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'<' => {
+                // An IRI runs to '>' with no space; otherwise '<' compares.
+                let end = b[i + 1..]
+                    .iter()
+                    .position(|&c| c == b'>' || c.is_ascii_whitespace() || c == b'<')
+                    .map(|k| i + 1 + k);
+                if let Some(e) = end.filter(|&e| b[e] == b'>') {
+                    i = e;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                let long = b[i..].starts_with(&[q, q, q]);
+                i += if long { 3 } else { 1 };
+                while i < b.len() {
+                    if b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if long && b[i..].starts_with(&[q, q, q]) {
+                        i += 2;
+                        break;
+                    }
+                    if !long && (b[i] == q || b[i] == b'\n') {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if deepest > MAX_QUERY_NESTING {
+        bail!(
+            "the SPARQL query nests brackets {deepest} deep, more than the limit of {MAX_QUERY_NESTING}"
+        );
+    }
+    Ok(())
+}
+
+/// Answers `query` on `graph`: the bytes to print and the exit code.
+pub fn answer(
+    graph: &KnowledgeGraph,
+    query: &str,
+    format: OutputFormat,
+) -> Result<(Vec<u8>, ExitCode)> {
+    if matches!(format, OutputFormat::Dot | OutputFormat::Svg) {
+        bail!("query sparql prints a table or JSON: use --format table or --format json");
+    }
+    check_limits(query)?;
     // Parse before loading so that a typo is reported at once.
-    let prepared = parse(&query)?;
+    let prepared = parse(query)?;
     let store = store(graph)?;
     let answer = execute(&store, prepared)?;
-    write_stdout(&render(&answer, format)?)?;
-    Ok(ExitCode::SUCCESS)
+    Ok((render(&answer, format)?, ExitCode::SUCCESS))
 }
 
 #[cfg(test)]
