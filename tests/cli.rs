@@ -431,3 +431,110 @@ fn explain_merges_says_why_mentions_joined() {
         &"gpe:russia\t04_denial\t2\tKremlin\tgazetteer: a spelling, demonym, capital or seat of government of the name"
     ));
 }
+
+#[test]
+fn hostile_limits_give_one_line_errors_and_warnings() {
+    // Absurd thread counts are refused at once.
+    let out = newsgraph()
+        .args([
+            "build",
+            "data/articles",
+            "--output",
+            "-",
+            "--threads",
+            "100000",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("--threads 100000 is more than 4 per core"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1);
+
+    // An over-long document is cut, with a warning naming it; its title
+    // stays one short line.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("dump.txt");
+    let line = "Officials in Paris met envoys from Berlin. ".repeat(200);
+    std::fs::write(&big, &line).unwrap();
+    let out = newsgraph()
+        .args([
+            "build",
+            big.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            "-",
+        ])
+        .args(["--max-document-bytes", "2K", "--quiet"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "dump.txt (dump): document of 8.4 KB cut to its first 2.0 KB (--max-document-bytes)"
+        ),
+        "{err}"
+    );
+    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let title = g["graph"]["documents"][0]["title"].as_str().unwrap();
+    assert!(
+        title.chars().count() <= 300 && title.ends_with('\u{2026}'),
+        "{title}"
+    );
+}
+
+#[test]
+fn hostile_queries_are_refused_or_stopped() {
+    let deep = format!(
+        "SELECT ?x WHERE {{ ?x ?p ?o FILTER({}1{}) }}",
+        "(".repeat(20_000),
+        ")".repeat(20_000)
+    );
+    let out = newsgraph()
+        .args([
+            "query",
+            "-g",
+            "tests/fixtures/query_graph.json",
+            "sparql",
+            "-",
+        ])
+        .write_stdin(deep)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&out).trim(),
+        "newsgraph: the SPARQL query nests brackets 20002 deep, more than the limit of 100"
+    );
+    // A cross join of every triple with itself six times does not finish.
+    let join = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }";
+    let out = newsgraph()
+        .args([
+            "query",
+            "-g",
+            "tests/fixtures/query_graph.json",
+            "--timeout",
+            "1",
+            "sparql",
+            join,
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&out).trim(),
+        "newsgraph: the query ran longer than 1s and was stopped (raise --timeout, or 0 for no limit)"
+    );
+}
