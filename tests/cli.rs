@@ -491,6 +491,20 @@ fn hostile_limits_give_one_line_errors_and_warnings() {
     );
 }
 
+/// Runs `newsgraph query` on the query fixture, expecting exit 2; its stderr.
+fn query_error(args: &[&str], stdin: &str) -> String {
+    let out = newsgraph()
+        .args(["query", "-g", "tests/fixtures/query_graph.json"])
+        .args(args)
+        .write_stdin(stdin)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8_lossy(&out).trim().to_string()
+}
+
 #[test]
 fn hostile_queries_are_refused_or_stopped() {
     let deep = format!(
@@ -498,43 +512,14 @@ fn hostile_queries_are_refused_or_stopped() {
         "(".repeat(20_000),
         ")".repeat(20_000)
     );
-    let out = newsgraph()
-        .args([
-            "query",
-            "-g",
-            "tests/fixtures/query_graph.json",
-            "sparql",
-            "-",
-        ])
-        .write_stdin(deep)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
     assert_eq!(
-        String::from_utf8_lossy(&out).trim(),
+        query_error(&["sparql", "-"], &deep),
         "newsgraph: the SPARQL query nests brackets 20002 deep, more than the limit of 100"
     );
     // A cross join of every triple with itself six times does not finish.
     let join = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . ?p ?q ?r }";
-    let out = newsgraph()
-        .args([
-            "query",
-            "-g",
-            "tests/fixtures/query_graph.json",
-            "--timeout",
-            "1",
-            "sparql",
-            join,
-        ])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
     assert_eq!(
-        String::from_utf8_lossy(&out).trim(),
+        query_error(&["--timeout", "1", "sparql", join], ""),
         "newsgraph: the query ran longer than 1s and was stopped (raise --timeout, or 0 for no limit)"
     );
 }
